@@ -1,0 +1,30 @@
+/* lodge start ID */
+#include "config.h"
+
+#include "cli.h"
+
+static const struct lodge_option start_options[] = {
+  { NULL, 0, false, 0 },
+};
+
+static int
+no_option (void *ctx, int id, const char *arg, lodge_error_t *err)
+{
+  return 0;
+}
+
+int
+lodge_cmd_start (struct lodge_context *ctx, int argc, char **argv,
+                 lodge_error_t *err)
+{
+  int first
+      = lodge_parse_options (argc, argv, start_options, no_option, NULL, err);
+  if (first < 0)
+    return first;
+  if (lodge_expect_args ("start", argc, argv, first, 1, 1, "CONTAINER_ID", err)
+      < 0)
+    return -1;
+  if (lodge_container_start (ctx, argv[first], err) < 0)
+    return -1;
+  return 0;
+}

@@ -1,0 +1,836 @@
+/* lodge: the container lifecycle, runtime side: create, start, run,
+ * state, kill, delete, list. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "hooks.h"
+#include "init.h"
+#include "log.h"
+#include "process.h"
+#include "state.h"
+#include "sync.h"
+#include "terminal.h"
+#include "utils.h"
+
+#define CGROUP_CREATED_MARK "cgroup.created"
+
+int
+lodge_check_id (const char *id, lodge_error_t *err)
+{
+  size_t n = strlen (id);
+  bool ok = n > 0 && n <= 1024;
+  for (size_t i = 0; ok && i < n; i++)
+    {
+      char ch = id[i];
+      bool alnum = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')
+                   || (ch >= '0' && ch <= '9');
+      ok = alnum || (i > 0 && (ch == '_' || ch == '-' || ch == '.' || ch == '+'));
+    }
+  if (!ok)
+    return lodge_error (err, 0, "invalid container id \"%s\"", id);
+  return 0;
+}
+
+static void
+container_free (struct lodge_container *c)
+{
+  oci_config_free (c->config);
+  free (c->id);
+  free (c->bundle);
+  free (c->rootfs);
+  free (c->cgroup_path);
+  lodge_ns_close (&c->ns);
+  lodge_seccomp_free (c->seccomp);
+  if (c->sync_fd >= 0)
+    close (c->sync_fd);
+  if (c->fifo_fd >= 0)
+    close (c->fifo_fd);
+}
+
+/* Everything that can be checked before anything is created. */
+static int
+container_load (struct lodge_context *ctx,
+                const struct lodge_create_options *opts, bool foreground,
+                struct lodge_container *c, lodge_error_t *err)
+{
+  memset (c, 0, sizeof *c);
+  c->sync_fd = c->fifo_fd = -1;
+  c->opts = opts;
+  if (lodge_check_id (opts->id, err) < 0)
+    return -1;
+  c->id = strdup (opts->id);
+
+  const char *bundle = opts->bundle && *opts->bundle ? opts->bundle : ".";
+  c->bundle = realpath (bundle, NULL);
+  if (c->bundle == NULL)
+    return lodge_error (err, errno, "bundle %s", bundle);
+
+  cleanup_free char *cfg_path
+      = lodge_strdup_printf ("%s/config.json", c->bundle);
+  if (oci_config_parse_file (cfg_path, "config.json", &c->config, err) < 0)
+    return -1;
+  struct oci_config *cfg = c->config;
+  if (cfg->process == NULL)
+    return lodge_error (err, 0, "config.json: process: missing required field");
+  if (cfg->root == NULL)
+    return lodge_error (err, 0, "config.json: root: missing required field");
+
+  cleanup_free char *root = cfg->root->path[0] == '/'
+                                ? strdup (cfg->root->path)
+                                : lodge_strdup_printf ("%s/%s", c->bundle,
+                                                       cfg->root->path);
+  c->rootfs = realpath (root, NULL);
+  struct stat st;
+  if (c->rootfs == NULL)
+    return lodge_error (err, errno, "rootfs %s", root);
+  if (stat (c->rootfs, &st) < 0 || !S_ISDIR (st.st_mode))
+    return lodge_error (err, ENOTDIR, "rootfs %s", root);
+
+  if (lodge_process_validate (cfg->process, "process", err) < 0)
+    return lodge_error_prefix (err, "config.json");
+  if (cfg->process->terminal && opts->console_socket == NULL && !foreground)
+    return lodge_error (err, 0,
+                        "process.terminal is set but no --console-socket was "
+                        "given: a detached container needs one to receive the "
+                        "terminal");
+  if (lodge_caps_from_spec (cfg->process->capabilities, &c->caps, err) < 0)
+    return lodge_error_prefix (err, "config.json");
+  if (cfg->linux_ && cfg->linux_->seccomp
+      && lodge_seccomp_prepare (cfg->linux_->seccomp, &c->seccomp, err) < 0)
+    return lodge_error_prefix (err, "config.json");
+  if (lodge_ns_prepare (cfg->linux_, &c->ns, err) < 0)
+    return lodge_error_prefix (err, "config.json");
+  if (!(c->ns.new_flags & CLONE_NEWNS))
+    {
+      bool joined = false;
+      for (size_t i = 0; i < c->ns.join_len; i++)
+        joined |= c->ns.join[i].flag == CLONE_NEWNS;
+      if (!joined)
+        return lodge_error (err, 0,
+                            "config.json: linux.namespaces: a mount namespace "
+                            "is required");
+    }
+  if (strcmp (ctx->cgroup_manager, "disabled") != 0
+      && lodge_cgroup_path_for (cfg, c->id, ctx->systemd_cgroup,
+                                &c->cgroup_path, err)
+             < 0)
+    return lodge_error_prefix (err, "config.json");
+  c->log_fd = lodge_log_fd ();
+  return 0;
+}
+
+static struct oci_state *
+make_state (struct lodge_container *c, pid_t pid, const char *status)
+{
+  struct oci_state *s = calloc (1, sizeof *s);
+  if (s == NULL)
+    return NULL;
+  s->oci_version = strdup (LODGE_OCI_VERSION);
+  s->id = strdup (c->id);
+  s->status = strdup (status);
+  s->pid = pid;
+  s->bundle = strdup (c->bundle);
+  s->pid_start_time = lodge_pid_start_time (pid);
+  s->created = lodge_now_rfc3339 ();
+  s->rootfs = strdup (c->rootfs);
+  struct passwd *pw = getpwuid (geteuid ());
+  s->owner = strdup (pw ? pw->pw_name : "");
+  s->cgroup_path = c->cgroup_path ? strdup (c->cgroup_path) : NULL;
+  s->systemd_cgroup = false;
+  s->config_path = lodge_strdup_printf ("%s/config.json", c->bundle);
+  /* The annotations are the config's; the state only borrows them. */
+  s->annotations = c->config->annotations;
+  return s;
+}
+
+static void
+state_release (struct oci_state *s, bool borrowed_annotations)
+{
+  if (s == NULL)
+    return;
+  if (borrowed_annotations)
+    memset (&s->annotations, 0, sizeof s->annotations);
+  oci_state_free (s);
+}
+
+static int
+write_pid_file (const char *path, pid_t pid, lodge_error_t *err)
+{
+  /* Written whole or not at all: clients read it the moment create
+   * returns. */
+  cleanup_free char *abs = path[0] == '/' ? strdup (path) : NULL;
+  if (abs == NULL)
+    {
+      char cwd[PATH_MAX];
+      if (getcwd (cwd, sizeof cwd) == NULL)
+        return lodge_error (err, errno, "getcwd");
+      abs = lodge_strdup_printf ("%s/%s", cwd, path);
+    }
+  char *slash = strrchr (abs, '/');
+  *slash = '\0';
+  cleanup_close int dfd = open (abs[0] ? abs : "/",
+                                O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0)
+    return lodge_error (err, errno, "pid file %s", path);
+  char buf[24];
+  int n = snprintf (buf, sizeof buf, "%d", pid);
+  if (lodge_write_file_atomic (dfd, slash + 1, buf, (size_t) n, err) < 0)
+    return lodge_error_prefix (err, "pid file %s", path);
+  return 0;
+}
+
+static void
+kill_and_reap (pid_t pid)
+{
+  if (pid <= 0)
+    return;
+  kill (pid, SIGKILL);
+  while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+}
+
+/* The runtime's side of create.  On success the container's init is
+ * waiting on exec.fifo and *init_pid is its pid; with a terminal and no
+ * console socket, *master is the pty for the caller to relay. */
+static int
+container_create (struct lodge_context *ctx, struct lodge_container *c,
+                  pid_t *init_pid, int *master, lodge_error_t *err)
+{
+  struct lodge_state_dir dir = { .dirfd = -1 };
+  pid_t stage1 = -1, init = -1;
+  bool cgroup_created = false;
+  struct oci_state *state = NULL;
+  int sv[2] = { -1, -1 };
+  int ret = -1;
+  *master = -1;
+
+  if (lodge_state_dir_create (ctx->state_root, c->id, &dir, err) < 0)
+    return -1;
+
+  cleanup_free char *fifo = lodge_strdup_printf ("%s/%s", dir.path,
+                                                 LODGE_EXEC_FIFO);
+  if (mkfifo (fifo, 0600) < 0)
+    {
+      lodge_error (err, errno, "create %s", fifo);
+      goto fail;
+    }
+  /* Read-write, so opening never blocks; the init blocks reading it and
+   * `start` writes the byte that releases it. */
+  c->fifo_fd = open (fifo, O_RDWR | O_CLOEXEC);
+  if (c->fifo_fd < 0)
+    {
+      lodge_error (err, errno, "open %s", fifo);
+      goto fail;
+    }
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+    {
+      lodge_error (err, errno, "socketpair");
+      goto fail;
+    }
+
+  fflush (NULL);
+  stage1 = fork ();
+  if (stage1 < 0)
+    {
+      lodge_error (err, errno, "fork");
+      goto fail;
+    }
+  if (stage1 == 0)
+    {
+      /* The lock on the state directory belongs to this command, not to
+         the container: flock is shared across fork. */
+      close (dir.dirfd);
+      close (sv[0]);
+      c->sync_fd = sv[1];
+      lodge_init_stage1 (c);
+    }
+  close (sv[1]);
+  sv[1] = -1;
+  int sync = sv[0];
+
+  if (c->cgroup_path)
+    {
+      const struct oci_resources *r
+          = c->config->linux_ ? c->config->linux_->resources : NULL;
+      if (lodge_cgroup_enter (c->cgroup_path, stage1, r, &cgroup_created, err)
+          < 0)
+        goto fail;
+      if (cgroup_created)
+        {
+          cleanup_close int m = openat (dir.dirfd, CGROUP_CREATED_MARK,
+                                        O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+          if (m < 0)
+            {
+              lodge_error (err, errno, "create %s/%s", dir.path,
+                           CGROUP_CREATED_MARK);
+              goto fail;
+            }
+        }
+    }
+  if (lodge_sync_send (sync, SYNC_CONTINUE, NULL, 0, err) < 0)
+    goto fail;
+
+  /* Stage 1: namespaces, then the init's pid. */
+  for (;;)
+    {
+      enum lodge_sync_type type;
+      cleanup_free char *data = NULL;
+      if (lodge_sync_recv (sync, &type, &data, NULL, err) < 0)
+        goto fail;
+      if (type == SYNC_USERMAP)
+        {
+          if (lodge_ns_write_id_maps (stage1, c->config->linux_, err) < 0
+              || lodge_sync_send (sync, SYNC_CONTINUE, NULL, 0, err) < 0)
+            goto fail;
+          continue;
+        }
+      if (type == SYNC_PID)
+        {
+          long v;
+          if (lodge_parse_long (data, &v) < 0 || v <= 0)
+            {
+              lodge_error (err, EPROTO, "bad pid from container init");
+              goto fail;
+            }
+          init = (pid_t) v;
+          break;
+        }
+      lodge_error (err, EPROTO, "unexpected message %d from container", type);
+      goto fail;
+    }
+  while (waitpid (stage1, NULL, 0) < 0 && errno == EINTR)
+    ;
+  stage1 = -1;
+
+  /* The init: console, hooks, ready. */
+  for (;;)
+    {
+      enum lodge_sync_type type;
+      cleanup_free char *data = NULL;
+      if (lodge_sync_recv (sync, &type, &data, NULL, err) < 0)
+        goto fail;
+      if (type == SYNC_CONSOLE)
+        {
+          int fd;
+          if (lodge_recv_fd (sync, &fd, err) < 0)
+            goto fail;
+          if (c->opts->console_socket)
+            {
+              int r = lodge_terminal_send (c->opts->console_socket, fd, err);
+              close (fd);
+              if (r < 0)
+                goto fail;
+            }
+          else
+            *master = fd;
+          continue;
+        }
+      if (type == SYNC_RUN_HOOKS)
+        {
+          state = make_state (c, init, "creating");
+          if (state == NULL)
+            {
+              lodge_error (err, errno, "state");
+              goto fail;
+            }
+          cleanup_free char *creating = NULL, *created = NULL;
+          size_t creating_len = 0, created_len = 0;
+          if (oci_state_emit (state, false, &creating, &creating_len, err) < 0)
+            goto fail;
+          const struct oci_hooks *h = c->config->hooks;
+          if (h
+              && (lodge_hooks_run (&h->prestart, "prestart", creating,
+                                   creating_len, err)
+                      < 0
+                  || lodge_hooks_run (&h->create_runtime, "createRuntime",
+                                      creating, creating_len, err)
+                         < 0))
+            goto fail;
+          free (state->status);
+          state->status = strdup ("created");
+          if (oci_state_emit (state, false, &created, &created_len, err) < 0)
+            goto fail;
+          size_t total = creating_len + 1 + created_len;
+          cleanup_free char *both = malloc (total);
+          if (both == NULL)
+            {
+              lodge_error (err, errno, "state");
+              goto fail;
+            }
+          memcpy (both, creating, creating_len);
+          both[creating_len] = '\0';
+          memcpy (both + creating_len + 1, created, created_len);
+          if (lodge_sync_send (sync, SYNC_CONTINUE, both, total, err) < 0)
+            goto fail;
+          continue;
+        }
+      if (type == SYNC_READY)
+        break;
+      lodge_error (err, EPROTO, "unexpected message %d from container init",
+                   type);
+      goto fail;
+    }
+
+  if (state == NULL)
+    {
+      lodge_error (err, EPROTO, "container init skipped its hooks");
+      goto fail;
+    }
+  /* The start time is read now that the init surely exists. */
+  state->pid_start_time = lodge_pid_start_time (init);
+  if (lodge_state_write (&dir, state, err) < 0)
+    goto fail;
+  if (c->opts->pid_file && write_pid_file (c->opts->pid_file, init, err) < 0)
+    goto fail;
+  *init_pid = init;
+  ret = 0;
+  goto out;
+
+fail:
+  if (*master >= 0)
+    close (*master);
+  *master = -1;
+  kill_and_reap (stage1);
+  kill_and_reap (init);
+  if (cgroup_created)
+    {
+      lodge_error_t ignored = NULL;
+      lodge_cgroup_destroy (c->cgroup_path, &ignored);
+      lodge_error_free (&ignored);
+    }
+  {
+    lodge_error_t ignored = NULL;
+    lodge_state_dir_remove (&dir, &ignored);
+    lodge_error_free (&ignored);
+  }
+out:
+  state_release (state, true);
+  if (sv[0] >= 0)
+    close (sv[0]);
+  if (sv[1] >= 0)
+    close (sv[1]);
+  lodge_state_dir_close (&dir);
+  return ret;
+}
+
+int
+lodge_container_create (struct lodge_context *ctx,
+                        const struct lodge_create_options *opts,
+                        lodge_error_t *err)
+{
+  struct lodge_container c;
+  int master = -1;
+  pid_t pid;
+  int r = container_load (ctx, opts, false, &c, err);
+  if (r == 0)
+    r = container_create (ctx, &c, &pid, &master, err);
+  if (master >= 0)
+    close (master);
+  container_free (&c);
+  return r;
+}
+
+static int
+open_state (struct lodge_context *ctx, const char *id,
+            struct lodge_state_dir *dir, struct oci_state **s,
+            lodge_error_t *err)
+{
+  if (lodge_check_id (id, err) < 0)
+    return -1;
+  if (lodge_state_dir_open (ctx->state_root, id, dir, err) < 0)
+    return -1;
+  if (lodge_state_read (dir, s, err) < 0)
+    {
+      lodge_state_dir_close (dir);
+      return -1;
+    }
+  return 0;
+}
+
+/* Reload config.json for the hooks that run after create. */
+static struct oci_config *
+load_config (const struct oci_state *s)
+{
+  struct oci_config *cfg = NULL;
+  lodge_error_t e = NULL;
+  if (s->config_path
+      && oci_config_parse_file (s->config_path, "config.json", &cfg, &e) < 0)
+    {
+      lodge_warn ("reload %s for hooks: %s", s->config_path, e->msg);
+      lodge_error_free (&e);
+      return NULL;
+    }
+  return cfg;
+}
+
+static int
+start_locked (struct lodge_state_dir *dir, struct oci_state *s,
+              lodge_error_t *err)
+{
+  if (strcmp (s->status, "created") != 0)
+    return lodge_error (err, 0,
+                        "cannot start container \"%s\": it is %s, not created",
+                        s->id, s->status);
+  cleanup_free char *fifo = lodge_strdup_printf ("%s/%s", dir->path,
+                                                 LODGE_EXEC_FIFO);
+  cleanup_close int fd = open (fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    {
+      if (errno == ENXIO)
+        return lodge_error (err, 0, "cannot start container \"%s\": its init "
+                                    "has exited",
+                            s->id);
+      return lodge_error (err, errno, "open %s", fifo);
+    }
+  if (write (fd, "0", 1) != 1)
+    return lodge_error (err, errno, "write %s", fifo);
+  if (unlinkat (dir->dirfd, LODGE_EXEC_FIFO, 0) < 0)
+    return lodge_error (err, errno, "remove %s", fifo);
+
+  struct oci_config *cfg = load_config (s);
+  if (cfg && cfg->hooks && cfg->hooks->poststart.len)
+    {
+      free (s->status);
+      s->status = strdup ("running");
+      cleanup_free char *json = NULL;
+      size_t len = 0;
+      lodge_error_t e = NULL;
+      if (oci_state_emit (s, false, &json, &len, &e) == 0)
+        lodge_hooks_run (&cfg->hooks->poststart, "poststart", json, len, &e);
+      if (e)
+        {
+          /* The spec: a failing poststart hook is logged, and the
+           * lifecycle goes on. */
+          lodge_warn ("%s", e->msg);
+          fprintf (stderr, "lodge: warning: %s\n", e->msg);
+          lodge_error_free (&e);
+        }
+    }
+  oci_config_free (cfg);
+  return 0;
+}
+
+int
+lodge_container_start (struct lodge_context *ctx, const char *id,
+                       lodge_error_t *err)
+{
+  struct lodge_state_dir dir = { .dirfd = -1 };
+  struct oci_state *s = NULL;
+  if (open_state (ctx, id, &dir, &s, err) < 0)
+    return -1;
+  int r = start_locked (&dir, s, err);
+  oci_state_free (s);
+  lodge_state_dir_close (&dir);
+  return r;
+}
+
+int
+lodge_container_state (struct lodge_context *ctx, const char *id, char **json,
+                       lodge_error_t *err)
+{
+  struct lodge_state_dir dir = { .dirfd = -1 };
+  struct oci_state *s = NULL;
+  if (open_state (ctx, id, &dir, &s, err) < 0)
+    return -1;
+  size_t len;
+  int r = oci_state_emit (s, true, json, &len, err);
+  oci_state_free (s);
+  lodge_state_dir_close (&dir);
+  return r;
+}
+
+static int
+signal_init (const struct oci_state *s, int sig, lodge_error_t *err)
+{
+  /* A pidfd taken after checking the start time cannot hit a reused
+   * pid. */
+  int pidfd = (int) syscall (SYS_pidfd_open, s->pid, 0);
+  if (pidfd < 0)
+    {
+      if (errno == ESRCH)
+        return lodge_error (err, 0, "container \"%s\" is not running", s->id);
+      return lodge_error (err, errno, "pidfd_open %d", s->pid);
+    }
+  int r = 0;
+  if (!lodge_pid_alive (s->pid, s->pid_start_time))
+    r = lodge_error (err, 0, "container \"%s\" is not running", s->id);
+  else if (syscall (SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
+    r = lodge_error (err, errno, "send signal %d to container \"%s\"", sig,
+                     s->id);
+  close (pidfd);
+  return r;
+}
+
+int
+lodge_container_kill (struct lodge_context *ctx, const char *id, int sig,
+                      bool all, lodge_error_t *err)
+{
+  struct lodge_state_dir dir = { .dirfd = -1 };
+  struct oci_state *s = NULL;
+  if (open_state (ctx, id, &dir, &s, err) < 0)
+    return -1;
+  int r;
+  if (all && s->cgroup_path)
+    r = lodge_cgroup_kill_all (s->cgroup_path, sig, err);
+  else if (strcmp (s->status, "stopped") == 0)
+    r = lodge_error (err, 0, "container \"%s\" is not running", id);
+  else
+    r = signal_init (s, sig, err);
+  oci_state_free (s);
+  lodge_state_dir_close (&dir);
+  return r;
+}
+
+static void
+wait_gone (const struct oci_state *s)
+{
+  int pidfd = (int) syscall (SYS_pidfd_open, s->pid, 0);
+  if (pidfd < 0)
+    return;
+  struct pollfd p = { .fd = pidfd, .events = POLLIN };
+  if (lodge_pid_alive (s->pid, s->pid_start_time))
+    poll (&p, 1, 10000);
+  close (pidfd);
+}
+
+int
+lodge_container_delete (struct lodge_context *ctx, const char *id, bool force,
+                        lodge_error_t *err)
+{
+  struct lodge_state_dir dir = { .dirfd = -1 };
+  struct oci_state *s = NULL;
+  if (open_state (ctx, id, &dir, &s, err) < 0)
+    {
+      /* containerd deletes with --force what may already be gone. */
+      if (force && *err && strstr ((*err)->msg, "does not exist"))
+        {
+          lodge_error_free (err);
+          return 0;
+        }
+      return -1;
+    }
+  int r = 0;
+  bool alive = strcmp (s->status, "stopped") != 0;
+  if (alive && !force && strcmp (s->status, "created") != 0)
+    {
+      r = lodge_error (err, 0,
+                       "cannot delete container \"%s\" that is not stopped: %s",
+                       id, s->status);
+      goto out;
+    }
+  if (alive)
+    {
+      lodge_error_t e = NULL;
+      if (s->cgroup_path)
+        lodge_cgroup_kill_all (s->cgroup_path, SIGKILL, &e);
+      lodge_error_free (&e);
+      if (signal_init (s, SIGKILL, &e) == 0)
+        wait_gone (s);
+      lodge_error_free (&e);
+    }
+
+  struct oci_config *cfg = load_config (s);
+  if (cfg && cfg->hooks && cfg->hooks->poststop.len)
+    {
+      free (s->status);
+      s->status = strdup ("stopped");
+      cleanup_free char *json = NULL;
+      size_t len = 0;
+      lodge_error_t e = NULL;
+      if (oci_state_emit (s, false, &json, &len, &e) == 0)
+        lodge_hooks_run (&cfg->hooks->poststop, "poststop", json, len, &e);
+      if (e)
+        {
+          /* The spec: a failing poststop hook is a warning only. */
+          lodge_warn ("%s", e->msg);
+          fprintf (stderr, "lodge: warning: %s\n", e->msg);
+          lodge_error_free (&e);
+        }
+    }
+  oci_config_free (cfg);
+
+  struct stat st;
+  if (s->cgroup_path && fstatat (dir.dirfd, CGROUP_CREATED_MARK, &st, 0) == 0)
+    {
+      lodge_error_t e = NULL;
+      lodge_cgroup_kill_all (s->cgroup_path, SIGKILL, &e);
+      lodge_error_free (&e);
+      if (lodge_cgroup_destroy (s->cgroup_path, err) < 0)
+        {
+          r = -1;
+          goto out;
+        }
+    }
+  r = lodge_state_dir_remove (&dir, err);
+out:
+  oci_state_free (s);
+  lodge_state_dir_close (&dir);
+  return r;
+}
+
+int
+lodge_container_list (struct lodge_context *ctx, struct oci_state ***out,
+                      size_t *len, lodge_error_t *err)
+{
+  *out = NULL;
+  *len = 0;
+  cleanup_dir DIR *d = opendir (ctx->state_root);
+  if (d == NULL)
+    {
+      if (errno == ENOENT)
+        return 0;
+      return lodge_error (err, errno, "open %s", ctx->state_root);
+    }
+  struct oci_state **v = NULL;
+  size_t n = 0;
+  struct dirent *de;
+  while ((de = readdir (d)))
+    {
+      if (de->d_name[0] == '.')
+        continue;
+      lodge_error_t e = NULL;
+      struct lodge_state_dir dir = { .dirfd = -1 };
+      struct oci_state *s = NULL;
+      if (lodge_check_id (de->d_name, &e) < 0
+          || lodge_state_dir_open (ctx->state_root, de->d_name, &dir, &e) < 0)
+        {
+          lodge_error_free (&e);
+          continue;
+        }
+      if (lodge_state_read (&dir, &s, &e) == 0)
+        {
+          struct oci_state **nv = realloc (v, (n + 1) * sizeof *v);
+          if (nv)
+            {
+              v = nv;
+              v[n++] = s;
+            }
+          else
+            oci_state_free (s);
+        }
+      lodge_error_free (&e);
+      lodge_state_dir_close (&dir);
+    }
+  *out = v;
+  *len = n;
+  return 0;
+}
+
+/* Foreground `run`: pass the signals a caller sends us on to the init,
+ * and wait for it.  Returns its exit status as a shell reports it. */
+static int
+wait_init (pid_t init, int master, lodge_error_t *err)
+{
+  if (master >= 0)
+    {
+      lodge_terminal_relay (master, err);
+      lodge_error_free (err);
+      close (master);
+    }
+  sigset_t mask;
+  sigfillset (&mask);
+  sigdelset (&mask, SIGCHLD);
+  sigdelset (&mask, SIGSEGV);
+  sigdelset (&mask, SIGBUS);
+  sigdelset (&mask, SIGILL);
+  sigdelset (&mask, SIGFPE);
+  sigset_t old;
+  sigprocmask (SIG_BLOCK, &mask, &old);
+  cleanup_close int sfd = signalfd (-1, &mask, SFD_CLOEXEC);
+  cleanup_close int pidfd = (int) syscall (SYS_pidfd_open, init, 0);
+  int status = 0;
+  for (;;)
+    {
+      pid_t r = waitpid (init, &status, WNOHANG);
+      if (r == init)
+        break;
+      if (r < 0 && errno != EINTR)
+        {
+          sigprocmask (SIG_SETMASK, &old, NULL);
+          return lodge_error (err, errno, "wait for container init %d", init);
+        }
+      struct pollfd p[2] = { { .fd = pidfd, .events = POLLIN },
+                             { .fd = sfd, .events = POLLIN } };
+      if (poll (p, 2, -1) < 0 && errno != EINTR)
+        break;
+      if (p[1].revents & POLLIN)
+        {
+          struct signalfd_siginfo si;
+          if (read (sfd, &si, sizeof si) == sizeof si && si.ssi_signo != SIGCHLD)
+            kill (init, (int) si.ssi_signo);
+        }
+    }
+  sigprocmask (SIG_SETMASK, &old, NULL);
+  if (WIFEXITED (status))
+    return WEXITSTATUS (status);
+  if (WIFSIGNALED (status))
+    return 128 + WTERMSIG (status);
+  return 1;
+}
+
+int
+lodge_container_run (struct lodge_context *ctx,
+                     const struct lodge_create_options *opts,
+                     lodge_error_t *err)
+{
+  struct lodge_container c;
+  int master = -1;
+  pid_t init = -1;
+  if (!opts->detach && !opts->no_subreaper)
+    prctl (PR_SET_CHILD_SUBREAPER, 1);
+  int r = container_load (ctx, opts, !opts->detach, &c, err);
+  if (r == 0)
+    r = container_create (ctx, &c, &init, &master, err);
+  container_free (&c);
+  if (r < 0)
+    return -1;
+
+  if (lodge_container_start (ctx, opts->id, err) < 0)
+    {
+      if (master >= 0)
+        close (master);
+      lodge_error_t ignored = NULL;
+      lodge_container_delete (ctx, opts->id, true, &ignored);
+      lodge_error_free (&ignored);
+      return -1;
+    }
+  if (opts->detach)
+    {
+      if (master >= 0)
+        close (master);
+      return 0;
+    }
+
+  int status = wait_init (init, master, err);
+  if (status < 0)
+    return -1;
+  if (!opts->keep)
+    {
+      lodge_error_t e = NULL;
+      if (lodge_container_delete (ctx, opts->id, true, &e) < 0)
+        {
+          lodge_log_error (e->msg);
+          lodge_error_free (&e);
+        }
+    }
+  return status;
+}

@@ -1,0 +1,227 @@
+/* lodge: the container process's own attributes. */
+#include "config.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "process.h"
+#include "utils.h"
+
+static const struct
+{
+  const char *name;
+  int resource;
+} rlimit_table[] = {
+  { "RLIMIT_AS", RLIMIT_AS },
+  { "RLIMIT_CORE", RLIMIT_CORE },
+  { "RLIMIT_CPU", RLIMIT_CPU },
+  { "RLIMIT_DATA", RLIMIT_DATA },
+  { "RLIMIT_FSIZE", RLIMIT_FSIZE },
+  { "RLIMIT_LOCKS", RLIMIT_LOCKS },
+  { "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
+  { "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
+  { "RLIMIT_NICE", RLIMIT_NICE },
+  { "RLIMIT_NOFILE", RLIMIT_NOFILE },
+  { "RLIMIT_NPROC", RLIMIT_NPROC },
+  { "RLIMIT_RSS", RLIMIT_RSS },
+  { "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
+  { "RLIMIT_RTTIME", RLIMIT_RTTIME },
+  { "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
+  { "RLIMIT_STACK", RLIMIT_STACK },
+};
+
+int
+lodge_rlimit_resource (const char *name)
+{
+  for (size_t i = 0; i < sizeof rlimit_table / sizeof *rlimit_table; i++)
+    if (strcmp (name, rlimit_table[i].name) == 0)
+      return rlimit_table[i].resource;
+  return -1;
+}
+
+int
+lodge_process_validate (const struct oci_process *p, const char *prefix,
+                        lodge_error_t *err)
+{
+  for (size_t i = 0; i < p->rlimits_len; i++)
+    {
+      if (lodge_rlimit_resource (p->rlimits[i].type) < 0)
+        return lodge_error (err, 0, "%s.rlimits[%zu].type: unknown rlimit \"%s\"",
+                            prefix, i, p->rlimits[i].type);
+      if (p->rlimits[i].soft > p->rlimits[i].hard)
+        return lodge_error (err, 0,
+                            "%s.rlimits[%zu]: soft limit %llu is above the hard "
+                            "limit %llu",
+                            prefix, i, (unsigned long long) p->rlimits[i].soft,
+                            (unsigned long long) p->rlimits[i].hard);
+      for (size_t j = 0; j < i; j++)
+        if (strcmp (p->rlimits[j].type, p->rlimits[i].type) == 0)
+          return lodge_error (err, 0, "%s.rlimits[%zu]: duplicate type \"%s\"",
+                              prefix, i, p->rlimits[i].type);
+    }
+  return 0;
+}
+
+int
+lodge_process_set_rlimits (const struct oci_process *p, lodge_error_t *err)
+{
+  for (size_t i = 0; i < p->rlimits_len; i++)
+    {
+      struct rlimit rl = { .rlim_cur = p->rlimits[i].soft,
+                           .rlim_max = p->rlimits[i].hard };
+      if (setrlimit (lodge_rlimit_resource (p->rlimits[i].type), &rl) < 0)
+        return lodge_error (err, errno, "set %s to %llu/%llu",
+                            p->rlimits[i].type,
+                            (unsigned long long) rl.rlim_cur,
+                            (unsigned long long) rl.rlim_max);
+    }
+  return 0;
+}
+
+static bool
+setgroups_allowed (void)
+{
+  cleanup_free char *v = NULL;
+  lodge_error_t e = NULL;
+  if (lodge_read_file ("/proc/self/setgroups", &v, NULL, &e) < 0)
+    {
+      lodge_error_free (&e);
+      return true;
+    }
+  return strncmp (v, "deny", 4) != 0;
+}
+
+int
+lodge_process_set_user (const struct oci_process *p, lodge_error_t *err)
+{
+  const struct oci_user *u = &p->user;
+  if (setgroups_allowed ())
+    {
+      gid_t *groups = NULL;
+      if (u->additional_gids_len)
+        {
+          groups = calloc (u->additional_gids_len, sizeof *groups);
+          if (groups == NULL)
+            return lodge_error (err, errno, "setgroups");
+          for (size_t i = 0; i < u->additional_gids_len; i++)
+            groups[i] = u->additional_gids[i];
+        }
+      int r = setgroups (u->additional_gids_len, groups);
+      free (groups);
+      if (r < 0)
+        return lodge_error (err, errno, "setgroups");
+    }
+  else if (u->additional_gids_len)
+    return lodge_error (err, EPERM,
+                        "process.user.additionalGids: setgroups is denied in "
+                        "this user namespace");
+  if (setresgid (u->gid, u->gid, u->gid) < 0)
+    return lodge_error (err, errno, "setresgid %u", u->gid);
+  if (setresuid (u->uid, u->uid, u->uid) < 0)
+    return lodge_error (err, errno, "setresuid %u", u->uid);
+  return 0;
+}
+
+static const char *
+env_get (const struct oci_process *p, const char *name)
+{
+  size_t l = strlen (name);
+  for (size_t i = 0; i < p->env_len; i++)
+    if (strncmp (p->env[i], name, l) == 0 && p->env[i][l] == '=')
+      return p->env[i] + l + 1;
+  return NULL;
+}
+
+static bool
+is_executable (const char *path)
+{
+  struct stat st;
+  return stat (path, &st) == 0 && S_ISREG (st.st_mode)
+         && access (path, X_OK) == 0;
+}
+
+int
+lodge_process_find_executable (const struct oci_process *p, char **out,
+                               lodge_error_t *err)
+{
+  const char *a0 = p->args[0];
+  if (strchr (a0, '/'))
+    {
+      struct stat st;
+      if (stat (a0, &st) < 0)
+        return lodge_error (err, errno, "exec: \"%s\"", a0);
+      if (S_ISDIR (st.st_mode))
+        return lodge_error (err, EISDIR, "exec: \"%s\"", a0);
+      *out = strdup (a0);
+      return 0;
+    }
+  const char *path = env_get (p, "PATH");
+  if (path == NULL)
+    path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  cleanup_free char *copy = strdup (path);
+  char *save = NULL;
+  for (char *dir = strtok_r (copy, ":", &save); dir;
+       dir = strtok_r (NULL, ":", &save))
+    {
+      cleanup_free char *cand
+          = lodge_strdup_printf ("%s/%s", *dir ? dir : ".", a0);
+      if (is_executable (cand))
+        {
+          *out = move_ptr (cand);
+          return 0;
+        }
+    }
+  return lodge_error (err, 0,
+                      "exec: \"%s\": executable file not found in $PATH", a0);
+}
+
+static char *
+home_of (uid_t uid)
+{
+  cleanup_file FILE *f = fopen ("/etc/passwd", "re");
+  if (f == NULL)
+    return NULL;
+  cleanup_free char *line = NULL;
+  size_t cap = 0;
+  while (getline (&line, &cap, f) > 0)
+    {
+      /* name:pw:uid:gid:gecos:home:shell */
+      char *fields[7] = { 0 };
+      char *s = line;
+      for (int i = 0; i < 7 && s; i++)
+        {
+          fields[i] = s;
+          s = strchr (s, ':');
+          if (s)
+            *s++ = '\0';
+        }
+      unsigned long u;
+      if (fields[2] && fields[5] && lodge_parse_ulong (fields[2], &u) == 0
+          && u == uid)
+        return strdup (fields[5]);
+    }
+  return NULL;
+}
+
+char **
+lodge_process_env (const struct oci_process *p)
+{
+  size_t n = p->env_len;
+  char **env = calloc (n + 2, sizeof *env);
+  if (env == NULL)
+    return NULL;
+  for (size_t i = 0; i < n; i++)
+    env[i] = p->env[i];
+  if (env_get (p, "HOME") == NULL)
+    {
+      cleanup_free char *home = home_of (p->user.uid);
+      env[n] = lodge_strdup_printf ("HOME=%s", home && *home ? home : "/");
+    }
+  return env;
+}
