@@ -225,6 +225,8 @@ container_create (struct lodge_context *ctx, struct lodge_container *c,
 
   if (lodge_state_dir_create (ctx->state_root, c->id, &dir, err) < 0)
     return -1;
+  lodge_debug ("create container %s: bundle %s, rootfs %s, cgroup %s", c->id,
+               c->bundle, c->rootfs, c->cgroup_path ? c->cgroup_path : "none");
 
   cleanup_free char *fifo = lodge_strdup_printf ("%s/%s", dir.path,
                                                  LODGE_EXEC_FIFO);
@@ -312,6 +314,7 @@ container_create (struct lodge_context *ctx, struct lodge_container *c,
               goto fail;
             }
           init = (pid_t) v;
+          lodge_debug ("container %s: init pid %d", c->id, init);
           break;
         }
       lodge_error (err, EPROTO, "unexpected message %d from container", type);
@@ -320,6 +323,8 @@ container_create (struct lodge_context *ctx, struct lodge_container *c,
   while (waitpid (stage1, NULL, 0) < 0 && errno == EINTR)
     ;
   stage1 = -1;
+  if (lodge_sync_send (sync, SYNC_CONTINUE, NULL, 0, err) < 0)
+    goto fail;
 
   /* The init: console, hooks, ready. */
   for (;;)
@@ -402,6 +407,7 @@ container_create (struct lodge_context *ctx, struct lodge_container *c,
   if (c->opts->pid_file && write_pid_file (c->opts->pid_file, init, err) < 0)
     goto fail;
   *init_pid = init;
+  lodge_debug ("container %s: created", c->id);
   ret = 0;
   goto out;
 
@@ -505,6 +511,7 @@ start_locked (struct lodge_state_dir *dir, struct oci_state *s,
     return lodge_error (err, errno, "write %s", fifo);
   if (unlinkat (dir->dirfd, LODGE_EXEC_FIFO, 0) < 0)
     return lodge_error (err, errno, "remove %s", fifo);
+  lodge_debug ("container %s: started", s->id);
 
   struct oci_config *cfg = load_config (s);
   if (cfg && cfg->hooks && cfg->hooks->poststart.len)
@@ -551,11 +558,35 @@ lodge_container_state (struct lodge_context *ctx, const char *id, char **json,
   struct oci_state *s = NULL;
   if (open_state (ctx, id, &dir, &s, err) < 0)
     return -1;
+  /* The spec's fields, then runc's extra ones (rootfs, created, owner)
+   * that tools parse from `runc state`. */
+  struct oci_json *j = oci_json_new (true);
+  oci_json_map_open (j);
+  oci_json_kv_string (j, "ociVersion", s->oci_version);
+  oci_json_kv_string (j, "id", s->id);
+  oci_json_kv_string (j, "status", s->status);
+  oci_json_kv_int (j, "pid", strcmp (s->status, "stopped") ? s->pid : 0);
+  oci_json_kv_string (j, "bundle", s->bundle);
+  oci_json_kv_string (j, "rootfs", s->rootfs);
+  oci_json_kv_string (j, "created", s->created);
+  oci_json_kv_string (j, "owner", s->owner ? s->owner : "");
+  if (s->annotations.len)
+    {
+      oci_json_key (j, "annotations");
+      oci_json_map_open (j);
+      for (size_t i = 0; i < s->annotations.len; i++)
+        oci_json_kv_string (j, s->annotations.keys[i],
+                            s->annotations.values[i]);
+      oci_json_map_close (j);
+    }
+  oci_json_map_close (j);
   size_t len;
-  int r = oci_state_emit (s, true, json, &len, err);
+  const char *buf = oci_json_buffer (j, &len);
+  *json = strndup (buf, len);
+  oci_json_free (j);
   oci_state_free (s);
   lodge_state_dir_close (&dir);
-  return r;
+  return *json ? 0 : lodge_error (err, ENOMEM, "state");
 }
 
 static int

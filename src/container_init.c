@@ -193,6 +193,10 @@ init_stage2 (struct lodge_container *c)
 
   /* Die with the runtime while it still has to set us up. */
   prctl (PR_SET_PDEATHSIG, SIGKILL);
+  /* Stage 1 shares the socket: wait until the runtime has its message
+   * (our pid) before writing anything of ours. */
+  if (lodge_sync_expect (c->sync_fd, SYNC_CONTINUE, NULL, &err) < 0)
+    _exit (1);
 
   if (set_oom_score_adj (proc, &err) < 0)
     fail (c, &err);
@@ -232,7 +236,8 @@ init_stage2 (struct lodge_container *c)
       /* A session keyring of its own, so the container cannot see the
        * caller's keys; kernels or seccomp profiles without keyctl are
        * fine. */
-      if (syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, c->id) < 0
+      cleanup_free char *keyring = lodge_strdup_printf ("_ses.%s", c->id);
+      if (syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, keyring) < 0
           && errno != ENOSYS && errno != EPERM && errno != EACCES)
         {
           lodge_error (&err, errno, "join a new session keyring");

@@ -79,10 +79,8 @@ make_node (int rootfd, const char *path, mode_t type, mode_t perm,
   if (!in_userns && errno != EPERM)
     return lodge_error (err, errno, "mknod %s", path);
 
-  /* No mknod here: bind the host's node of the same number. */
-  char host[64];
-  snprintf (host, sizeof host, "/dev/%s/%u:%u",
-            S_ISBLK (type) ? "block" : "char", major, minor);
+  /* No mknod here: bind the host's node at the same path, as runc does. */
+  const char *host = path;
   int f = openat (dir, base, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
   if (f < 0)
     return lodge_error (err, errno, "create %s", path);

@@ -346,7 +346,9 @@ mount_cgroup_v1 (const struct lodge_mount_context *mc, int destfd,
       if (strncmp (mountpoint, "/sys/fs/cgroup/", 15) != 0)
         continue;
       const char *name = mountpoint + 15;
-      if (strchr (name, '/'))
+      /* The v2 hierarchy of a hybrid host is left out, as runc does: the
+         container sees the same v1 layout it would see under runc. */
+      if (strchr (name, '/') || strcmp (fstype, "cgroup2") == 0)
         continue;
       cleanup_free char *sub = lodge_strdup_printf ("%s/%s", dest, name);
       cleanup_close int subfd

@@ -38,6 +38,42 @@ lodge_rootfs_propagation_flag (const char *name, unsigned long *out,
                       name);
 }
 
+/* The mount holding the rootfs, made private when it is shared: the bind
+ * of the rootfs onto itself (and every mount under it) must not propagate
+ * to the host's copy of that mount, whatever rootfsPropagation says. */
+static int
+make_parent_private (const char *rootfs, lodge_error_t *err)
+{
+  cleanup_file FILE *f = fopen ("/proc/self/mountinfo", "re");
+  if (f == NULL)
+    return lodge_error (err, errno, "open /proc/self/mountinfo");
+  cleanup_free char *line = NULL, *best = NULL;
+  size_t cap = 0, best_len = 0;
+  bool best_shared = false;
+  while (getline (&line, &cap, f) > 0)
+    {
+      char mp[4096];
+      if (sscanf (line, "%*s %*s %*s %*s %4095s", mp) != 1)
+        continue;
+      size_t l = strlen (mp);
+      bool prefix = strcmp (mp, "/") == 0
+                    || (strncmp (rootfs, mp, l) == 0
+                        && (rootfs[l] == '/' || rootfs[l] == '\0'));
+      if (!prefix || l < best_len)
+        continue;
+      char *sep = strstr (line, " - ");
+      if (sep)
+        *sep = '\0';
+      free (best);
+      best = strdup (mp);
+      best_len = l;
+      best_shared = strstr (line, " shared:") != NULL;
+    }
+  if (best && best_shared && mount (NULL, best, NULL, MS_PRIVATE, NULL) < 0)
+    return lodge_error (err, errno, "make %s private", best);
+  return 0;
+}
+
 int
 lodge_rootfs_prepare (const char *rootfs, const char *propagation,
                       lodge_error_t *err)
@@ -53,6 +89,8 @@ lodge_rootfs_prepare (const char *rootfs, const char *propagation,
     return lodge_error (err, errno, "make / %s",
                         (first & MS_PRIVATE) ? "private" : "a slave");
 
+  if (make_parent_private (rootfs, err) < 0)
+    return -1;
   if (mount (rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
     return lodge_error (err, errno, "bind rootfs %s onto itself", rootfs);
   int fd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -145,7 +183,7 @@ readonly_path (const char *path, lodge_error_t *err)
   cleanup_close int top = lodge_open_in_root (AT_FDCWD, path, false, false, err);
   if (top < 0)
     return -1;
-  if (lodge_remount_fd (top, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err) < 0)
+  if (lodge_remount_fd (top, MS_RDONLY, err) < 0)
     return lodge_error_prefix (err, "make %s read-only", path);
   return 0;
 }

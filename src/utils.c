@@ -197,10 +197,38 @@ openat2_in_root (int rootfd, const char *path, int flags)
   return fd;
 }
 
-int
-lodge_open_in_root (int rootfd, const char *path, bool create,
-                    bool leaf_is_file, lodge_error_t *err)
+static int open_in_root_depth (int rootfd, const char *path, bool create,
+                               bool leaf_is_file, int depth,
+                               lodge_error_t *err);
+
+/* A dangling symlink met while creating: follow it inside the root and
+ * go on with what is left of the path, as a kernel walk would. */
+static int
+follow_dangling (int rootfd, int dirfd, const char *dir_prefix,
+                 const char *comp, const char *rest, bool create,
+                 bool leaf_is_file, int depth, lodge_error_t *err)
 {
+  char target[PATH_MAX];
+  ssize_t n = readlinkat (dirfd, comp, target, sizeof target - 1);
+  if (n < 0)
+    return -1;
+  target[n] = '\0';
+  cleanup_free char *next
+      = target[0] == '/'
+            ? lodge_strdup_printf ("%s%s%s", target, rest ? "/" : "",
+                                   rest ? rest : "")
+            : lodge_strdup_printf ("%s/%s%s%s", dir_prefix, target,
+                                   rest ? "/" : "", rest ? rest : "");
+  return open_in_root_depth (rootfd, next, create, leaf_is_file, depth + 1,
+                             err);
+}
+
+static int
+open_in_root_depth (int rootfd, const char *path, bool create,
+                    bool leaf_is_file, int depth, lodge_error_t *err)
+{
+  if (depth > 40)
+    return lodge_error (err, ELOOP, "open %s in the rootfs", path);
   int fd = openat2_in_root (rootfd, path, O_PATH);
   if (fd >= 0 || errno != ENOENT || !create)
     {
@@ -229,27 +257,40 @@ lodge_open_in_root (int rootfd, const char *path, bool create,
       size_t clen = strlen (comp);
       if (prefix_len + clen + 2 >= sizeof prefix)
         return lodge_error (err, ENAMETOOLONG, "open %s", path);
+      char parent[PATH_MAX];
+      memcpy (parent, prefix, prefix_len + 1);
       prefix[prefix_len++] = '/';
       memcpy (prefix + prefix_len, comp, clen + 1);
       prefix_len += clen;
 
-      int cfd
-          = openat2_in_root (rootfd, prefix, O_PATH | (last ? 0 : O_DIRECTORY));
+      int cfd = openat2_in_root (rootfd, prefix,
+                                 O_PATH | (last ? 0 : O_DIRECTORY));
       if (cfd < 0 && errno == ENOENT)
         {
+          int made;
           if (last && leaf_is_file)
             {
-              int wfd = openat (
-                  dirfd, comp,
-                  O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-              if (wfd < 0 && errno != EEXIST)
-                return lodge_error (err, errno, "create %s in the rootfs",
-                                    prefix);
-              if (wfd >= 0)
-                close (wfd);
+              made = openat (dirfd, comp,
+                             O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW
+                                 | O_CLOEXEC,
+                             0644);
+              if (made >= 0)
+                close (made);
             }
-          else if (mkdirat (dirfd, comp, 0755) < 0 && errno != EEXIST)
-            return lodge_error (err, errno, "mkdir %s in the rootfs", prefix);
+          else
+            made = mkdirat (dirfd, comp, 0755);
+          if (made < 0 && errno == EEXIST)
+            {
+              /* Something is there yet does not resolve: a symlink to
+               * nowhere (yet). */
+              const char *rest = next ? path + (next - copy) : NULL;
+              int r = follow_dangling (rootfd, dirfd, parent, comp, rest,
+                                       create, leaf_is_file, depth, err);
+              if (r >= 0 || *err)
+                return r;
+            }
+          else if (made < 0)
+            return lodge_error (err, errno, "create %s in the rootfs", prefix);
           cfd = openat2_in_root (rootfd, prefix,
                                  O_PATH | (last ? 0 : O_DIRECTORY));
         }
@@ -262,6 +303,13 @@ lodge_open_in_root (int rootfd, const char *path, bool create,
       comp = next;
     }
   return move_fd (dirfd);
+}
+
+int
+lodge_open_in_root (int rootfd, const char *path, bool create,
+                    bool leaf_is_file, lodge_error_t *err)
+{
+  return open_in_root_depth (rootfd, path, create, leaf_is_file, 0, err);
 }
 
 const char *

@@ -37,7 +37,7 @@ assert_json_log() {
   run --separate-stderr "$LODGE" --help
   assert_success
   for cmd in create start run state kill delete list spec features; do
-    grep -qE "^ +$cmd([ ,]|$)" <<<"$output" || fail "--help does not list $cmd: $output"
+    grep -qE "^[[:space:]]+$cmd([[:space:],]|$)" <<<"$output" || fail "--help does not list $cmd: $output"
   done
   run --separate-stderr "$LODGE" -h
   assert_success

@@ -103,8 +103,11 @@ client_bundle() {
       [ -n "${SANDBOX_PID:-}" ] || fail "$name joins $path: no sandbox running"
       update_config '.linux.namespaces[$i].path = $p' --argjson i "$i" --arg p "/proc/$SANDBOX_PID/ns/${BASH_REMATCH[1]}"
     elif [[ "$path" =~ ^(/var)?/run/netns/([^/]+)$ ]] && [ ! -e "$path" ]; then
-      ip netns add "${BASH_REMATCH[2]}" || fail "ip netns add ${BASH_REMATCH[2]} failed"
-      on_teardown "ip netns delete '${BASH_REMATCH[2]}'"
+      # Another run of this suite may have made it already: then share it.
+      if ip netns add "${BASH_REMATCH[2]}"; then
+        on_teardown "ip netns delete '${BASH_REMATCH[2]}'"
+      fi
+      [ -e "$path" ] || fail "cannot create the network namespace $path"
     elif [ ! -e "$path" ]; then
       fail "$name: namespace path $path does not exist here"
     fi

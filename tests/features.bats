@@ -90,11 +90,11 @@ features_has() {
   features_has '.linux.seccomp.archs | contains(["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"])'
 }
 
-@test "features: mountExtensions" {
+@test "features: linux.mountExtensions" {
   # runtime-spec 1.1 added it; runc 1.1 does not report it.
   require_lodge
   features_json
-  features_has '(.mountExtensions | type == "object") and (.mountExtensions.idmap.enabled | type == "boolean")'
+  features_has '(.linux.mountExtensions | type == "object") and (.linux.mountExtensions.idmap.enabled | type == "boolean")'
 }
 
 @test "features: an extra argument is an error" {

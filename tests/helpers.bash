@@ -128,11 +128,12 @@ teardown_common() {
   rm -rf --one-file-system "$TEST_DIR"
 }
 
-# Remove cgroup directories whose name starts with PREFIX (depth <= 3
-# under each hierarchy), killing what still runs in them.
+# Remove cgroup directories named ID or ID followed by a non-digit (this
+# test's other ids: ${ID}b ...; not lt1-1234 for lt1-123), depth <= 3 under
+# each hierarchy, killing what still runs in them.
 _remove_cgroups() {
-  local prefix=$1 d
-  for d in $(find /sys/fs/cgroup/*/ -mindepth 1 -maxdepth 3 -type d -name "${prefix}*" 2>/dev/null | sort -r); do
+  local id=$1 d
+  for d in $(find /sys/fs/cgroup/*/ -mindepth 1 -maxdepth 3 -type d \( -name "$id" -o -name "$id[!0-9]*" \) 2>/dev/null | sort -r); do
     _kill_pids $(cat "$d/cgroup.procs" 2>/dev/null)
     find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
   done
