@@ -272,9 +272,11 @@ init_stage2 (struct lodge_container *c)
   do
     r = read (c->fifo_fd, &byte, 1);
   while (r < 0 && errno == EINTR);
-  close (c->fifo_fd);
   if (r != 1)
     _exit (1);
+  /* exec.fifo stays open until execve closes it (O_CLOEXEC): `start`
+   * waits for that close, so it returns only once the startContainer
+   * hooks have run and the process is the user's. */
 
   /* From here errors go to the container's stderr. */
   if (cfg->hooks

@@ -374,17 +374,8 @@ mount_cgroup_v1 (const struct lodge_mount_context *mc, int destfd,
                             err) < 0)
         return lodge_error_prefix (err, "%s", sub);
     }
-  if (o->flags & MS_RDONLY)
-    {
-      cleanup_close int top
-          = lodge_open_in_root (mc->rootfd, dest, false, false, err);
-      if (top < 0)
-        return -1;
-      char p[LODGE_FD_PATH_MAX];
-      if (mount (NULL, lodge_fd_path (top, p), NULL,
-                 MS_REMOUNT | MS_RDONLY | base, NULL) < 0)
-        return lodge_error (err, errno, "remount %s read-only", dest);
-    }
+  /* The tmpfs itself stays writable, as runc leaves it; what is bound
+   * into it carries the mount's flags. */
   return 0;
 }
 

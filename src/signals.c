@@ -62,7 +62,8 @@ lodge_parse_signal (const char *s, int *sig, lodge_error_t *err)
   unsigned long n;
   if (lodge_parse_ulong (s, &n) == 0)
     {
-      if (n == 0 || n > (unsigned long)SIGRTMAX)
+      /* 0 only checks that the process exists, as kill(1) does. */
+      if (n > (unsigned long)SIGRTMAX)
         return lodge_error (err, 0, "unknown signal \"%s\"", s);
       *sig = (int)n;
       return 0;

@@ -39,7 +39,7 @@ _note_cgroup_parents() {
   local path=$1 c p
   p=$(dirname "$path")
   while [ "$p" != / ] && [ "$p" != . ]; do
-    for c in /sys/fs/cgroup/*/; do
+    for c in $(cgroup_roots); do
       [ -d "$c${p#/}" ] || CGROUP_PARENTS+=("$c${p#/}")
     done
     p=$(dirname "$p")
@@ -126,7 +126,7 @@ assert_cgroup_gone() {
   local path c
   path=$(jq -r '.linux.cgroupsPath // empty' "$1")
   [ -n "$path" ] || return 0
-  for c in /sys/fs/cgroup/*/; do
+  for c in $(cgroup_roots); do
     [ ! -d "$c${path#/}" ] || fail "cgroup left: $c${path#/}"
   done
 }
@@ -142,9 +142,14 @@ run_client() {
   assert_cgroup_gone "$BUNDLE/config.json"
 }
 
-# The cgroup a running container's process is in, for controller CTRL.
+# cgroup_of PID CTRL: the cgroup PID is in, for v1 controller CTRL (on a
+# v2 host: in the unified hierarchy).
 cgroup_of() {
-  awk -F: -v c="$2" '$2 == c {print $3}' "/proc/$1/cgroup"
+  if host_cgroup_v1; then
+    awk -F: -v c="$2" '$2 == c {print $3}' "/proc/$1/cgroup"
+  else
+    awk -F: '$1 == "0" {print $3}' "/proc/$1/cgroup"
+  fi
 }
 
 @test "client: podman default bridge" {

@@ -75,9 +75,15 @@ features_has() {
     and (.linux.capabilities | contains(["CAP_CHOWN", "CAP_SYS_ADMIN", "CAP_NET_RAW", "CAP_AUDIT_READ"]))'
 }
 
-@test "features: linux.cgroup says v1 (this host is a v1 hybrid)" {
+@test "features: linux.cgroup says v1 and v2" {
   features_json
-  features_has '(.linux.cgroup | type == "object") and .linux.cgroup.v1 == true and (.linux.cgroup.v2 | type == "boolean")'
+  features_has '(.linux.cgroup | type == "object") and (.linux.cgroup.v1 | type == "boolean") and (.linux.cgroup.v2 | type == "boolean")'
+  # The host's own version must be supported.
+  if host_cgroup_v1; then
+    features_has '.linux.cgroup.v1 == true'
+  else
+    features_has '.linux.cgroup.v2 == true'
+  fi
 }
 
 @test "features: linux.seccomp enabled, with actions, operators and archs" {

@@ -44,6 +44,26 @@ have_ref_runc() {
   ! is_runc && [ -x "$REF_RUNC" ]
 }
 
+# True when the host has cgroup v1 controller hierarchies (v1 or hybrid,
+# like the machine these suites were written on); false on a unified
+# cgroup v2 host.
+host_cgroup_v1() {
+  [ "$(stat -f -c %T /sys/fs/cgroup/memory 2>/dev/null)" = cgroupfs ]
+}
+
+# The root directories of the host's cgroup hierarchies, one per line,
+# with a trailing slash.
+cgroup_roots() {
+  local d
+  if host_cgroup_v1; then
+    for d in /sys/fs/cgroup/*/; do
+      case $(stat -f -c %T "$d") in cgroupfs | cgroup2fs) echo "$d" ;; esac
+    done
+  else
+    echo /sys/fs/cgroup/
+  fi
+}
+
 # Print a failure message (bats-support's `fail`, which bats lacks).
 fail() {
   printf '%s\n' "$@" >&2
