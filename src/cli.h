@@ -56,6 +56,8 @@ int lodge_cmd_list (struct lodge_context *ctx, int argc, char **argv,
                     lodge_error_t *err);
 int lodge_cmd_spec (struct lodge_context *ctx, int argc, char **argv,
                     lodge_error_t *err);
+int lodge_cmd_exec (struct lodge_context *ctx, int argc, char **argv,
+                    lodge_error_t *err);
 int lodge_cmd_features (struct lodge_context *ctx, int argc, char **argv,
                         lodge_error_t *err);
 

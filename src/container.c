@@ -456,10 +456,10 @@ lodge_container_create (struct lodge_context *ctx,
   return r;
 }
 
-static int
-open_state (struct lodge_context *ctx, const char *id,
-            struct lodge_state_dir *dir, struct oci_state **s,
-            lodge_error_t *err)
+int
+lodge_container_open (struct lodge_context *ctx, const char *id,
+                      struct lodge_state_dir *dir, struct oci_state **s,
+                      lodge_error_t *err)
 {
   if (lodge_check_id (id, err) < 0)
     return -1;
@@ -556,7 +556,7 @@ lodge_container_start (struct lodge_context *ctx, const char *id,
 {
   struct lodge_state_dir dir = { .dirfd = -1 };
   struct oci_state *s = NULL;
-  if (open_state (ctx, id, &dir, &s, err) < 0)
+  if (lodge_container_open (ctx, id, &dir, &s, err) < 0)
     return -1;
   int r = start_locked (&dir, s, err);
   oci_state_free (s);
@@ -570,7 +570,7 @@ lodge_container_state (struct lodge_context *ctx, const char *id, char **json,
 {
   struct lodge_state_dir dir = { .dirfd = -1 };
   struct oci_state *s = NULL;
-  if (open_state (ctx, id, &dir, &s, err) < 0)
+  if (lodge_container_open (ctx, id, &dir, &s, err) < 0)
     return -1;
   /* The spec's fields, then runc's extra ones (rootfs, created, owner)
    * that tools parse from `runc state`. */
@@ -631,7 +631,7 @@ lodge_container_kill (struct lodge_context *ctx, const char *id, int sig,
 {
   struct lodge_state_dir dir = { .dirfd = -1 };
   struct oci_state *s = NULL;
-  if (open_state (ctx, id, &dir, &s, err) < 0)
+  if (lodge_container_open (ctx, id, &dir, &s, err) < 0)
     return -1;
   int r;
   if (all && s->cgroup_path)
@@ -663,7 +663,7 @@ lodge_container_delete (struct lodge_context *ctx, const char *id, bool force,
 {
   struct lodge_state_dir dir = { .dirfd = -1 };
   struct oci_state *s = NULL;
-  if (open_state (ctx, id, &dir, &s, err) < 0)
+  if (lodge_container_open (ctx, id, &dir, &s, err) < 0)
     {
       /* containerd deletes with --force what may already be gone. */
       if (force && *err && strstr ((*err)->msg, "does not exist"))
@@ -780,58 +780,6 @@ lodge_container_list (struct lodge_context *ctx, struct oci_state ***out,
   return 0;
 }
 
-/* Foreground `run`: pass the signals a caller sends us on to the init,
- * and wait for it.  Returns its exit status as a shell reports it. */
-static int
-wait_init (pid_t init, int master, lodge_error_t *err)
-{
-  if (master >= 0)
-    {
-      lodge_terminal_relay (master, err);
-      lodge_error_free (err);
-      close (master);
-    }
-  sigset_t mask;
-  sigfillset (&mask);
-  sigdelset (&mask, SIGCHLD);
-  sigdelset (&mask, SIGSEGV);
-  sigdelset (&mask, SIGBUS);
-  sigdelset (&mask, SIGILL);
-  sigdelset (&mask, SIGFPE);
-  sigset_t old;
-  sigprocmask (SIG_BLOCK, &mask, &old);
-  cleanup_close int sfd = signalfd (-1, &mask, SFD_CLOEXEC);
-  cleanup_close int pidfd = (int) syscall (SYS_pidfd_open, init, 0);
-  int status = 0;
-  for (;;)
-    {
-      pid_t r = waitpid (init, &status, WNOHANG);
-      if (r == init)
-        break;
-      if (r < 0 && errno != EINTR)
-        {
-          sigprocmask (SIG_SETMASK, &old, NULL);
-          return lodge_error (err, errno, "wait for container init %d", init);
-        }
-      struct pollfd p[2] = { { .fd = pidfd, .events = POLLIN },
-                             { .fd = sfd, .events = POLLIN } };
-      if (poll (p, 2, -1) < 0 && errno != EINTR)
-        break;
-      if (p[1].revents & POLLIN)
-        {
-          struct signalfd_siginfo si;
-          if (read (sfd, &si, sizeof si) == sizeof si && si.ssi_signo != SIGCHLD)
-            kill (init, (int) si.ssi_signo);
-        }
-    }
-  sigprocmask (SIG_SETMASK, &old, NULL);
-  if (WIFEXITED (status))
-    return WEXITSTATUS (status);
-  if (WIFSIGNALED (status))
-    return 128 + WTERMSIG (status);
-  return 1;
-}
-
 int
 lodge_container_run (struct lodge_context *ctx,
                      const struct lodge_create_options *opts,
@@ -865,7 +813,7 @@ lodge_container_run (struct lodge_context *ctx,
       return 0;
     }
 
-  int status = wait_init (init, master, err);
+  int status = lodge_process_wait (init, master, err);
   if (status < 0)
     return -1;
   if (!opts->keep)

@@ -35,6 +35,13 @@ struct lodge_create_options
   bool keep;
 };
 
+struct lodge_state_dir;
+/* Open, lock and read the state of container `id` (status refreshed).
+ * Release with oci_state_free and lodge_state_dir_close. */
+int lodge_container_open (struct lodge_context *ctx, const char *id,
+                          struct lodge_state_dir *dir, struct oci_state **s,
+                          lodge_error_t *err);
+
 /* Validate an id: [A-Za-z0-9][A-Za-z0-9_.+-]*, at most 1024 bytes. */
 int lodge_check_id (const char *id, lodge_error_t *err);
 
@@ -54,6 +61,37 @@ int lodge_container_kill (struct lodge_context *ctx, const char *id, int sig,
                           bool all, lodge_error_t *err);
 int lodge_container_delete (struct lodge_context *ctx, const char *id,
                             bool force, lodge_error_t *err);
+
+struct lodge_exec_options
+{
+  const char *id;
+  const char *process_path; /* --process: a process.json */
+  char **args;              /* the command, when no --process */
+  size_t args_len;
+  bool tty;
+  const char *console_socket;
+  const char *cwd;
+  char **env; /* -e, appended */
+  size_t env_len;
+  const char *user; /* uid[:gid] */
+  char **additional_gids;
+  size_t additional_gids_len;
+  char **caps; /* -c, added */
+  size_t caps_len;
+  bool no_new_privs;
+  const char *pid_file;
+  bool detach;
+  bool ignore_paused;
+  unsigned int preserve_fds;
+  const char *cgroup; /* [controller:]subpath inside the container's */
+};
+
+/* Run a new process in a running container: in all of its namespaces,
+ * its cgroup, with the process's capabilities, seccomp filter, rlimits
+ * and user.  Returns the process's exit status (foreground) or 0. */
+int lodge_container_exec (struct lodge_context *ctx,
+                          const struct lodge_exec_options *o,
+                          lodge_error_t *err);
 
 /* Everything under the state root, for `list`.  The states are owned by
  * the caller (free each with oci_state_free, then the array). */

@@ -178,7 +178,7 @@ setup_rootfs (struct lodge_container *c, int *master, int *slave,
     return lodge_error_prefix (err, "process.cwd");
 
   if (cfg->process->terminal
-      && lodge_terminal_create (rfd, cfg->process, master, slave, err) < 0)
+      && lodge_terminal_create (rfd, cfg->process, true, master, slave, err) < 0)
     return -1;
   return 0;
 }
@@ -284,44 +284,8 @@ init_stage2 (struct lodge_container *c)
                           state_created, strlen (state_created), &err)
              < 0)
     goto exec_failed;
-  if (lodge_process_set_rlimits (proc, &err) < 0)
-    goto exec_failed;
-  if (proc->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-    {
-      lodge_error (&err, errno, "set no_new_privs");
-      goto exec_failed;
-    }
-  /* Without no_new_privs the filter can only be loaded while we still
-   * hold CAP_SYS_ADMIN; with it, as late as possible, so that fewer of
-   * our own syscalls must pass the container's filter. */
-  if (c->seccomp && !proc->no_new_privileges
-      && lodge_seccomp_apply (c->seccomp, &err) < 0)
-    goto exec_failed;
-  if (lodge_caps_drop_bounding (&c->caps, &err) < 0
-      || lodge_caps_keep_across_setuid (&err) < 0
-      || lodge_process_set_user (proc, &err) < 0
-      || lodge_caps_apply (&c->caps, &err) < 0)
-    goto exec_failed;
-  if (chdir (proc->cwd) < 0)
-    {
-      lodge_error (&err, errno, "chdir to %s", proc->cwd);
-      goto exec_failed;
-    }
-  if (proc->user.has_umask)
-    umask ((mode_t) proc->user.umask);
-  else
-    umask (022);
-
-  char **env = lodge_process_env (proc);
-  /* Nothing of lodge's may reach the container: only stdio and the fds
-   * the caller asked to preserve stay open across exec. */
-  syscall (SYS_close_range, 3 + c->opts->preserve_fds, ~0U,
-           CLOSE_RANGE_CLOEXEC);
-  if (c->seccomp && proc->no_new_privileges
-      && lodge_seccomp_apply (c->seccomp, &err) < 0)
-    goto exec_failed;
-  execve (exe, proc->args, env);
-  lodge_error (&err, errno, "exec %s", exe);
+  lodge_process_exec (proc, exe, c->seccomp, &c->caps, c->opts->preserve_fds,
+                      &err);
 
 exec_failed:
   fprintf (stderr, "lodge: %s\n", err ? err->msg : "exec failed");

@@ -18,6 +18,7 @@ static const struct
   { "create", lodge_cmd_create, "create a container" },
   { "start", lodge_cmd_start, "run the user process of a created container" },
   { "run", lodge_cmd_run, "create and start a container" },
+  { "exec", lodge_cmd_exec, "run a new process in a running container" },
   { "state", lodge_cmd_state, "print the state of a container" },
   { "kill", lodge_cmd_kill, "send a signal to the container's init process" },
   { "delete", lodge_cmd_delete, "delete a container and what it holds" },

@@ -6,11 +6,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <linux/close_range.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "process.h"
+#include "terminal.h"
 #include "utils.h"
 
 static const struct
@@ -225,3 +233,92 @@ lodge_process_env (const struct oci_process *p)
     }
   return env;
 }
+
+int
+lodge_process_exec (const struct oci_process *proc, const char *exe,
+                    struct lodge_seccomp *seccomp,
+                    const struct lodge_caps *caps, unsigned int preserve_fds,
+                    lodge_error_t *err)
+{
+  if (lodge_process_set_rlimits (proc, err) < 0)
+    return -1;
+  if (proc->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return lodge_error (err, errno, "set no_new_privs");
+  /* Without no_new_privs the filter can only be loaded while we still
+   * hold CAP_SYS_ADMIN; with it, as late as possible, so that fewer of
+   * our own syscalls must pass the container's filter. */
+  if (seccomp && !proc->no_new_privileges
+      && lodge_seccomp_apply (seccomp, err) < 0)
+    return -1;
+  if (lodge_caps_drop_bounding (caps, err) < 0
+      || lodge_caps_keep_across_setuid (err) < 0
+      || lodge_process_set_user (proc, err) < 0
+      || lodge_caps_apply (caps, err) < 0)
+    return -1;
+  if (chdir (proc->cwd) < 0)
+    return lodge_error (err, errno, "chdir to %s", proc->cwd);
+  umask (proc->user.has_umask ? (mode_t) proc->user.umask : 022);
+
+  char **env = lodge_process_env (proc);
+  if (env == NULL)
+    return lodge_error (err, ENOMEM, "environment");
+  /* Nothing of lodge's may reach the container: only stdio and the fds
+   * the caller asked to preserve stay open across exec. */
+  syscall (SYS_close_range, 3 + preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+  if (seccomp && proc->no_new_privileges
+      && lodge_seccomp_apply (seccomp, err) < 0)
+    return -1;
+  execve (exe, proc->args, env);
+  return lodge_error (err, errno, "exec %s", exe);
+}
+
+int
+lodge_process_wait (pid_t init, int master, lodge_error_t *err)
+{
+  if (master >= 0)
+    {
+      lodge_terminal_relay (master, err);
+      lodge_error_free (err);
+      close (master);
+    }
+  sigset_t mask;
+  sigfillset (&mask);
+  sigdelset (&mask, SIGCHLD);
+  sigdelset (&mask, SIGSEGV);
+  sigdelset (&mask, SIGBUS);
+  sigdelset (&mask, SIGILL);
+  sigdelset (&mask, SIGFPE);
+  sigset_t old;
+  sigprocmask (SIG_BLOCK, &mask, &old);
+  cleanup_close int sfd = signalfd (-1, &mask, SFD_CLOEXEC);
+  cleanup_close int pidfd = (int) syscall (SYS_pidfd_open, init, 0);
+  int status = 0;
+  for (;;)
+    {
+      pid_t r = waitpid (init, &status, WNOHANG);
+      if (r == init)
+        break;
+      if (r < 0 && errno != EINTR)
+        {
+          sigprocmask (SIG_SETMASK, &old, NULL);
+          return lodge_error (err, errno, "wait for container init %d", init);
+        }
+      struct pollfd p[2] = { { .fd = pidfd, .events = POLLIN },
+                             { .fd = sfd, .events = POLLIN } };
+      if (poll (p, 2, -1) < 0 && errno != EINTR)
+        break;
+      if (p[1].revents & POLLIN)
+        {
+          struct signalfd_siginfo si;
+          if (read (sfd, &si, sizeof si) == sizeof si && si.ssi_signo != SIGCHLD)
+            kill (init, (int) si.ssi_signo);
+        }
+    }
+  sigprocmask (SIG_SETMASK, &old, NULL);
+  if (WIFEXITED (status))
+    return WEXITSTATUS (status);
+  if (WIFSIGNALED (status))
+    return 128 + WTERMSIG (status);
+  return 1;
+}
+

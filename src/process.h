@@ -4,8 +4,11 @@
 #define LODGE_PROCESS_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 #include "lodge/error.h"
 #include "lodge/oci_spec.h"
+#include "capabilities.h"
+#include "seccomp.h"
 
 /* RLIMIT_* number for a spec name, or -1. */
 int lodge_rlimit_resource (const char *name);
@@ -23,5 +26,19 @@ int lodge_process_find_executable (const struct oci_process *p, char **out,
                                    lodge_error_t *err);
 /* env with HOME added from /etc/passwd when the config has none. */
 char **lodge_process_env (const struct oci_process *p);
+
+/* The last steps before the user's program, shared by the init and
+ * `exec`: rlimits, no_new_privs, seccomp, capabilities and user, cwd,
+ * umask, environment, fds; then execve.  Returns only on failure. */
+int lodge_process_exec (const struct oci_process *proc, const char *exe,
+                        struct lodge_seccomp *seccomp,
+                        const struct lodge_caps *caps,
+                        unsigned int preserve_fds, lodge_error_t *err);
+
+/* In the runtime, for a foreground `run` or `exec`: relay the terminal
+ * (master >= 0, closed here), pass on the signals the caller gets, and
+ * wait for `pid` (a child of ours).  Returns its exit status as a shell
+ * reports it (128+N when killed by signal N). */
+int lodge_process_wait (pid_t pid, int master, lodge_error_t *err);
 
 #endif

@@ -53,15 +53,14 @@ read_full (int fd, void *buf, size_t len)
 }
 
 int
-lodge_sync_recv (int fd, enum lodge_sync_type *type, char **data, size_t *len,
-                 lodge_error_t *err)
+lodge_sync_recv_eof (int fd, enum lodge_sync_type *type, char **data,
+                     size_t *len, lodge_error_t *err)
 {
   struct frame f;
   if (read_full (fd, &f, sizeof f) < 0)
     {
       if (errno == 0)
-        return lodge_error (err, 0,
-                            "container init exited before it was set up");
+        return 1;
       return lodge_error (err, errno, "read message from container init");
     }
   if (f.len > SYNC_MAX)
@@ -80,6 +79,16 @@ lodge_sync_recv (int fd, enum lodge_sync_type *type, char **data, size_t *len,
   if (data)
     *data = move_ptr (buf);
   return 0;
+}
+
+int
+lodge_sync_recv (int fd, enum lodge_sync_type *type, char **data,
+                 size_t *len, lodge_error_t *err)
+{
+  int r = lodge_sync_recv_eof (fd, type, data, len, err);
+  if (r == 1)
+    return lodge_error (err, 0, "container init exited before it was set up");
+  return r;
 }
 
 int

@@ -25,6 +25,10 @@ int lodge_sync_send (int fd, enum lodge_sync_type type, const void *data,
  * EOF is an error saying the container's init exited during setup. */
 int lodge_sync_recv (int fd, enum lodge_sync_type *type, char **data,
                      size_t *len, lodge_error_t *err);
+/* Like lodge_sync_recv, but returns 1 (and no error) when the peer
+ * closed the socket: for `exec`, that means its execve succeeded. */
+int lodge_sync_recv_eof (int fd, enum lodge_sync_type *type, char **data,
+                         size_t *len, lodge_error_t *err);
 /* Receive and require a given type. */
 int lodge_sync_expect (int fd, enum lodge_sync_type type, char **data,
                        lodge_error_t *err);

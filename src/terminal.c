@@ -23,8 +23,9 @@
 #endif
 
 int
-lodge_terminal_create (int rootfd, const struct oci_process *p, int *master,
-                       int *slave, lodge_error_t *err)
+lodge_terminal_create (int rootfd, const struct oci_process *p,
+                       bool bind_console, int *master, int *slave,
+                       lodge_error_t *err)
 {
   cleanup_close int ptmx_path
       = lodge_open_in_root (rootfd, "/dev/pts/ptmx", false, false, err);
@@ -52,15 +53,18 @@ lodge_terminal_create (int rootfd, const struct oci_process *p, int *master,
         return lodge_error (err, errno, "set terminal size");
     }
 
-  cleanup_close int console
-      = lodge_open_in_root (rootfd, "/dev/console", true, true, err);
-  if (console < 0)
-    return lodge_error_prefix (err, "create /dev/console");
-  char sp[LODGE_FD_PATH_MAX], cp[LODGE_FD_PATH_MAX];
-  if (mount (lodge_fd_path (s, sp), lodge_fd_path (console, cp), NULL, MS_BIND,
-             NULL)
-      < 0)
-    return lodge_error (err, errno, "bind pty on /dev/console");
+  if (bind_console)
+    {
+    cleanup_close int console
+        = lodge_open_in_root (rootfd, "/dev/console", true, true, err);
+    if (console < 0)
+      return lodge_error_prefix (err, "create /dev/console");
+    char sp[LODGE_FD_PATH_MAX], cp[LODGE_FD_PATH_MAX];
+    if (mount (lodge_fd_path (s, sp), lodge_fd_path (console, cp), NULL, MS_BIND,
+               NULL)
+        < 0)
+      return lodge_error (err, errno, "bind pty on /dev/console");
+    }
   *master = move_fd (m);
   *slave = move_fd (s);
   return 0;
@@ -116,7 +120,6 @@ lodge_terminal_relay (int master, lodge_error_t *err)
     {
       struct termios t = saved;
       cfmakeraw (&t);
-      t.c_oflag |= OPOST; /* keep newline translation on output */
       tcsetattr (STDIN_FILENO, TCSANOW, &t);
       copy_winsize (STDIN_FILENO, master);
     }

@@ -7,11 +7,12 @@
 #include "lodge/error.h"
 #include "lodge/oci_spec.h"
 
-/* In the init, before pivot: open a pty on the container's devpts and bind
- * its slave over /dev/console.  *master goes to the runtime; *slave
+/* In the init, before pivot: open a pty on the container's devpts and (for
+ * the init, not for exec) bind its slave over /dev/console.  *master goes to the runtime; *slave
  * becomes the process's controlling terminal (lodge_terminal_attach). */
 int lodge_terminal_create (int rootfd, const struct oci_process *p,
-                           int *master, int *slave, lodge_error_t *err);
+                           bool bind_console, int *master, int *slave,
+                           lodge_error_t *err);
 
 /* In the init, after pivot: new session, slave as controlling terminal and
  * as fds 0, 1 and 2. */

@@ -117,6 +117,7 @@ _kill_pids() {
 teardown_common() {
   [ -n "${TEST_DIR:-}" ] && [ -d "$TEST_DIR" ] || return 0
   local id dir bin p
+  cd /
 
   # Force-delete whatever either runtime still knows about.
   for dir in "$ROOT" "$REF_ROOT"; do
@@ -375,7 +376,13 @@ _pids_in() {
       stat -L -c '%n %d:%i' /proc/[0-9]*/root 2>/dev/null |
         awk -v di="$devino" '$2 == di {split($1, a, "/"); print a[3]}'
     fi
-  } | sort -un | grep -vx "$$" || true
+  } | sort -un | while read -r pid; do
+    # Never this test's own shell or bats' processes (a test may cd into
+    # its dir).
+    [ "$pid" = "$$" ] && continue
+    grep -qsF /bats-core/ "/proc/$pid/cmdline" && continue
+    echo "$pid"
+  done
 }
 
 # _leftovers ID BUNDLE ROOTDIR: describe what is left of container ID.
