@@ -1,8 +1,34 @@
-/* lodge: the container's cgroup on v1 (and hybrid) and v2 hosts. */
+/* lodge: the container's cgroup, on libcgroup.
+ *
+ * Which parts go through libcgroup (2.0.2 as Debian 12 ships it) and which
+ * are plain cgroupfs I/O, and why:
+ *  - creating the leaf, attaching the process and writing controller files
+ *    use libcgroup (cgroup_create_cgroup, cgroup_attach_task_pid,
+ *    cgroup_modify_cgroup), one controller per call so an error names the
+ *    file that failed;
+ *  - named v1 hierarchies (name=systemd) are unknown to libcgroup, and so
+ *    is a unified mount that lists no controller: those are mkdir/write;
+ *  - on a unified mount libcgroup enables controllers in the
+ *    cgroup.subtree_control of the levels it creates but never in the root
+ *    or in levels that exist already, so the leaf would lack the
+ *    controller's files (ENOENT): the parents are made and enabled here;
+ *  - it does not give a new v1 cpuset group its parent's cpus and mems,
+ *    without which no task can join: done here (cpuset_fill);
+ *  - removal is rmdir of an emptied tree: cgroup_delete_cgroup_ext moves
+ *    what is still inside to the parent (a straggler would leave the
+ *    container's limits) and, with CGFLAG_DELETE_EMPTY_ONLY, reports
+ *    success when rmdir failed with EBUSY;
+ *  - reads (stats, freezer state, cgroup.procs) are plain reads:
+ *    cgroup_get_cgroup reads every file of every controller;
+ *  - the core files of the unified hierarchy (cgroup.kill, cgroup.events,
+ *    cgroup.freeze) belong to no controller, and eBPF is outside its
+ *    scope (cgroup_ebpf.c). */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libcgroup.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,76 +38,315 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "cgroup_internal.h"
+#include "log.h"
 #include "utils.h"
 
-struct hierarchy
-{
-  char *mountpoint;
-  bool v2;
-  bool devices; /* v1 devices controller */
-  bool freezer; /* v1 freezer controller */
-};
+/* ---- controllers and hierarchies ------------------------------------- */
 
-static void
-hierarchies_free (struct hierarchy *h, size_t n)
+static const char *const ctrl_v1[CG_NCTRL]
+    = { "cpu",     "cpuacct", "cpuset",  "memory",  "devices",
+        "freezer", "blkio",   "pids",    "hugetlb", "net_cls",
+        "net_prio", "rdma",   "misc",    "perf_event" };
+static const char *const ctrl_v2[CG_NCTRL]
+    = { "cpu",  NULL,   "cpuset", "memory", NULL,  NULL,  "io",
+        "pids", "hugetlb", NULL,  NULL,     "rdma", "misc", "perf_event" };
+
+const char *
+lodge_cg_ctrl_name (int ctrl, bool v2)
 {
-  for (size_t i = 0; i < n; i++)
-    free (h[i].mountpoint);
-  free (h);
+  if (ctrl < 0 || ctrl >= CG_NCTRL)
+    return NULL;
+  return v2 ? ctrl_v2[ctrl] : ctrl_v1[ctrl];
 }
 
-/* The cgroup hierarchies mounted in this mount namespace. */
-static int
-hierarchies_list (struct hierarchy **out, size_t *len, lodge_error_t *err)
+int
+lodge_cg_ctrl_from_name (const char *name)
 {
+  for (int i = 0; i < CG_NCTRL; i++)
+    if (strcmp (name, ctrl_v1[i]) == 0
+        || (ctrl_v2[i] && strcmp (name, ctrl_v2[i]) == 0))
+      return i;
+  return -1;
+}
+
+void
+lodge_cg_layout_free (struct lodge_cg_layout *l)
+{
+  for (size_t i = 0; i < l->n; i++)
+    {
+      free (l->h[i].mountpoint);
+      free (l->h[i].name);
+    }
+  free (l->h);
+  l->h = NULL;
+  l->n = 0;
+}
+
+static unsigned
+v2_controllers (const char *mountpoint)
+{
+  cleanup_free char *p
+      = lodge_strdup_printf ("%s/cgroup.controllers", mountpoint);
+  cleanup_free char *v = NULL;
+  lodge_error_t e = NULL;
+  unsigned mask = 0;
+  if (lodge_read_file (p, &v, NULL, &e) < 0)
+    {
+      lodge_error_free (&e);
+      return 0;
+    }
+  char *save = NULL;
+  for (char *w = strtok_r (v, " \n", &save); w; w = strtok_r (NULL, " \n", &save))
+    {
+      int c = lodge_cg_ctrl_from_name (w);
+      if (c >= 0)
+        mask |= 1u << c;
+    }
+  return mask;
+}
+
+int
+lodge_cg_layout_load (struct lodge_cg_layout *l, lodge_error_t *err)
+{
+  memset (l, 0, sizeof *l);
+  l->unified = -1;
+  for (int i = 0; i < CG_NCTRL; i++)
+    l->ctrl[i] = -1;
   cleanup_file FILE *f = fopen ("/proc/self/mountinfo", "re");
   if (f == NULL)
     return lodge_error (err, errno, "open /proc/self/mountinfo");
-  struct hierarchy *h = NULL;
-  size_t n = 0;
   cleanup_free char *line = NULL;
   size_t cap = 0;
+  char seen[64][32];
+  size_t nseen = 0;
   while (getline (&line, &cap, f) > 0)
     {
       /* id parent dev root mountpoint opts [optional...] - fstype src super */
       char *sep = strstr (line, " - ");
       if (sep == NULL)
         continue;
-      char fstype[32], super[512];
+      char fstype[32], super[512], dev[32], mountpoint[4096];
       if (sscanf (sep + 3, "%31s %*s %511s", fstype, super) != 2)
         continue;
       bool v2 = strcmp (fstype, "cgroup2") == 0;
       if (!v2 && strcmp (fstype, "cgroup") != 0)
         continue;
-      char mountpoint[4096];
-      if (sscanf (line, "%*s %*s %*s %*s %4095s", mountpoint) != 1)
+      if (sscanf (line, "%*s %*s %31s %*s %4095s", dev, mountpoint) != 2)
         continue;
-      struct hierarchy *nh = realloc (h, (n + 1) * sizeof *h);
+      /* A hierarchy mounted twice is one hierarchy. */
+      bool dup = false;
+      for (size_t i = 0; i < nseen && !dup; i++)
+        dup = strcmp (seen[i], dev) == 0;
+      if (dup || (v2 && l->unified >= 0))
+        continue;
+      if (nseen < 64)
+        snprintf (seen[nseen++], sizeof seen[0], "%s", dev);
+      struct lodge_cg_hier *nh = realloc (l->h, (l->n + 1) * sizeof *l->h);
       if (nh == NULL)
         {
-          hierarchies_free (h, n);
+          lodge_cg_layout_free (l);
           return lodge_error (err, errno, "list cgroup hierarchies");
         }
-      h = nh;
-      h[n] = (struct hierarchy){ .mountpoint = strdup (mountpoint), .v2 = v2 };
-      if (!v2)
+      l->h = nh;
+      struct lodge_cg_hier *h = &l->h[l->n];
+      *h = (struct lodge_cg_hier){ .mountpoint = strdup (mountpoint),
+                                   .v2 = v2 };
+      if (v2)
+        {
+          h->ctrls = v2_controllers (mountpoint);
+          l->unified = (int)l->n;
+        }
+      else
         {
           char *save = NULL;
           for (char *o = strtok_r (super, ",", &save); o;
                o = strtok_r (NULL, ",", &save))
             {
-              if (strcmp (o, "devices") == 0)
-                h[n].devices = true;
-              else if (strcmp (o, "freezer") == 0)
-                h[n].freezer = true;
+              int c = lodge_cg_ctrl_from_name (o);
+              if (strncmp (o, "name=", 5) == 0)
+                h->name = strdup (o + 5);
+              else if (c >= 0)
+                h->ctrls |= 1u << c;
             }
         }
-      n++;
+      for (int c = 0; c < CG_NCTRL; c++)
+        if ((h->ctrls & (1u << c)) && l->ctrl[c] < 0)
+          l->ctrl[c] = (int)l->n;
+      l->n++;
     }
-  *out = h;
-  *len = n;
   return 0;
 }
+
+unsigned
+lodge_cg_layout_v2_mask (const struct lodge_cg_layout *l)
+{
+  unsigned m = 0;
+  for (int c = 0; c < CG_NCTRL; c++)
+    if (l->ctrl[c] >= 0 && l->h[l->ctrl[c]].v2)
+      m |= 1u << c;
+  return m;
+}
+
+int
+lodge_cg_layout_hier (const struct lodge_cg_layout *l, int ctrl)
+{
+  if (ctrl == CG_CORE)
+    return l->unified;
+  if (ctrl < 0 || ctrl > CG_NCTRL)
+    return -1;
+  if (l->ctrl[ctrl] >= 0)
+    return l->ctrl[ctrl];
+  /* cgroup v2 keeps cpu usage in the core file cpu.stat. */
+  if (ctrl == CG_CPUACCT && l->unified >= 0 && l->ctrl[CG_CPU] < 0)
+    return l->unified;
+  return -1;
+}
+
+char *
+lodge_cg_dir (const struct lodge_cg_layout *l, int hier, const char *path)
+{
+  return lodge_strdup_printf ("%s%s", l->h[hier].mountpoint, path);
+}
+
+/* ---- libcgroup ------------------------------------------------------- */
+
+static bool
+libcg_ready (void)
+{
+  static int state; /* 0 not tried, 1 ready, -1 unusable */
+  if (state == 0)
+    {
+      int r = cgroup_init ();
+      state = r == 0 ? 1 : -1;
+      if (r != 0)
+        lodge_debug ("libcgroup: cgroup_init: %s: using cgroupfs directly",
+                     cgroup_strerror (r));
+    }
+  return state > 0;
+}
+
+/* True when libcgroup addresses every controller of this hierarchy at this
+ * mountpoint (so what it writes is what we mean). */
+static bool
+libcg_owns (const struct lodge_cg_hier *h)
+{
+  if (h->name || h->ctrls == 0 || !libcg_ready ())
+    return false;
+  for (int c = 0; c < CG_NCTRL; c++)
+    {
+      if (!(h->ctrls & (1u << c)))
+        continue;
+      char *mp = NULL;
+      const char *name = lodge_cg_ctrl_name (c, h->v2);
+      if (name == NULL || cgroup_get_subsys_mount_point (name, &mp) != 0)
+        return false;
+      bool same = mp && strcmp (mp, h->mountpoint) == 0;
+      free (mp);
+      if (!same)
+        return false;
+    }
+  return true;
+}
+
+/* A libcgroup error as an errno where it has one. */
+static int
+libcg_errno (int r)
+{
+  if (r == ECGOTHER)
+    return cgroup_get_last_errno ();
+  if (r == ECGROUPVALUENOTEXIST || r == ECGROUPNOTEXIST)
+    return ENOENT;
+  return 0;
+}
+
+static int
+libcg_fail (lodge_error_t *err, int r, const char *fmt, const char *a,
+            const char *b, const char *c)
+{
+  cleanup_free char *what = lodge_strdup_printf (fmt, a, b, c);
+  int e = libcg_errno (r);
+  if (e)
+    return lodge_error (err, e, "%s", what);
+  return lodge_error (err, 0, "%s: %s", what, cgroup_strerror (r));
+}
+
+/* Any controller of the hierarchy: libcgroup finds the directory through
+ * it. */
+static const char *
+hier_some_ctrl (const struct lodge_cg_hier *h)
+{
+  for (int c = 0; c < CG_NCTRL; c++)
+    if ((h->ctrls & (1u << c)) && lodge_cg_ctrl_name (c, h->v2))
+      return lodge_cg_ctrl_name (c, h->v2);
+  return NULL;
+}
+
+/* ---- reading and writing --------------------------------------------- */
+
+static int
+plain_write (const char *dir, const char *file, const char *value,
+             lodge_error_t *err)
+{
+  cleanup_free char *p = lodge_strdup_printf ("%s/%s", dir, file);
+  cleanup_close int fd = open (p, O_WRONLY | O_CLOEXEC);
+  if (fd < 0 || write (fd, value, strlen (value)) < 0)
+    return lodge_error (err, errno, "write %s to %s", value, p);
+  return 0;
+}
+
+int
+lodge_cg_write (const struct lodge_cg_layout *l, int ctrl, const char *path,
+                const char *file, const char *value, lodge_error_t *err)
+{
+  int hi = lodge_cg_layout_hier (l, ctrl);
+  if (hi < 0)
+    return lodge_error (err, 0, "write %s to %s: no cgroup hierarchy has it",
+                        value, file);
+  const struct lodge_cg_hier *h = &l->h[hi];
+  cleanup_free char *dir = lodge_cg_dir (l, hi, path);
+  const char *name = lodge_cg_ctrl_name (ctrl, h->v2);
+  if (ctrl == CG_CORE || name == NULL || !libcg_owns (h))
+    return plain_write (dir, file, value, err);
+
+  struct cgroup *cg = cgroup_new_cgroup (path);
+  if (cg == NULL)
+    return lodge_error (err, ENOMEM, "write %s to %s/%s", value, dir, file);
+  struct cgroup_controller *c = cgroup_add_controller (cg, name);
+  int r = c ? cgroup_add_value_string (c, file, value) : ECGINVAL;
+  if (r == 0)
+    r = cgroup_modify_cgroup (cg);
+  cgroup_free (&cg);
+  if (r != 0)
+    return libcg_fail (err, r, "write %s to %s/%s", value, dir, file);
+  return 0;
+}
+
+int
+lodge_cg_read (const struct lodge_cg_layout *l, int ctrl, const char *path,
+               const char *file, char **out, lodge_error_t *err)
+{
+  int hi = lodge_cg_layout_hier (l, ctrl);
+  if (hi < 0)
+    return lodge_error (err, ENOENT, "read %s", file);
+  cleanup_free char *p
+      = lodge_strdup_printf ("%s%s/%s", l->h[hi].mountpoint, path, file);
+  return lodge_read_file (p, out, NULL, err);
+}
+
+bool
+lodge_cg_has_file (const struct lodge_cg_layout *l, int ctrl,
+                   const char *path, const char *file)
+{
+  int hi = lodge_cg_layout_hier (l, ctrl);
+  if (hi < 0)
+    return false;
+  cleanup_free char *p
+      = lodge_strdup_printf ("%s%s/%s", l->h[hi].mountpoint, path, file);
+  return access (p, F_OK) == 0;
+}
+
+/* ---- cgroupsPath ------------------------------------------------------ */
 
 static bool
 valid_path (const char *p)
@@ -178,30 +443,7 @@ lodge_cgroup_path_for (const struct oci_config *c, const char *id, bool systemd,
   return 0;
 }
 
-static int
-write_at (const char *dir, const char *file, const char *value,
-          lodge_error_t *err)
-{
-  cleanup_free char *path = lodge_strdup_printf ("%s/%s", dir, file);
-  cleanup_close int fd = open (path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0)
-    return lodge_error (err, errno, "open %s", path);
-  if (write (fd, value, strlen (value)) < 0)
-    return lodge_error (err, errno, "write \"%s\" to %s", value, path);
-  return 0;
-}
-
-static void
-device_rule (const struct oci_device_cgroup *d, char *buf, size_t len)
-{
-  char major[24] = "*", minor[24] = "*";
-  if (d->has_major && d->major >= 0)
-    snprintf (major, sizeof major, "%lld", (long long)d->major);
-  if (d->has_minor && d->minor >= 0)
-    snprintf (minor, sizeof minor, "%lld", (long long)d->minor);
-  snprintf (buf, len, "%s %s:%s %s", d->type && *d->type ? d->type : "a", major,
-            minor, d->access && *d->access ? d->access : "rwm");
-}
+/* ---- devices: the defaults ------------------------------------------- */
 
 static const struct oci_device_cgroup default_devices[] = {
   /* mknod of any node; the nodes every container has; ptys; tun. */
@@ -226,32 +468,7 @@ lodge_cgroup_default_devices (struct oci_device_cgroup **out, size_t *len)
   return 0;
 }
 
-static int
-apply_v1_devices (const char *dir, const struct oci_resources *r,
-                  lodge_error_t *err)
-{
-  /* Start from nothing, then the config's rules in order, then the
-   * defaults, as runc does. */
-  if (write_at (dir, "devices.deny", "a", err) < 0)
-    return -1;
-  char rule[96];
-  size_t n = r ? r->devices_len : 0;
-  for (size_t i = 0; i < n; i++)
-    {
-      const struct oci_device_cgroup *d = &r->devices[i];
-      device_rule (d, rule, sizeof rule);
-      if (write_at (dir, d->allow ? "devices.allow" : "devices.deny", rule, err)
-          < 0)
-        return lodge_error_prefix (err, "linux.resources.devices[%zu]", i);
-    }
-  for (size_t i = 0; i < sizeof default_devices / sizeof *default_devices; i++)
-    {
-      device_rule (&default_devices[i], rule, sizeof rule);
-      if (write_at (dir, "devices.allow", rule, err) < 0)
-        return -1;
-    }
-  return 0;
-}
+/* ---- create and join --------------------------------------------------- */
 
 /* A new v1 cpuset cgroup starts with no cpus and no mems, and no task
  * can join it: give each level its parent's, top down. */
@@ -276,7 +493,7 @@ cpuset_fill (const char *mountpoint, const char *path)
               && lodge_read_file (pp, &theirs, NULL, &e) == 0)
             {
               theirs[strcspn (theirs, "\n")] = '\0';
-              write_at (child, files[f], theirs, &e);
+              plain_write (child, files[f], theirs, &e);
             }
           lodge_error_free (&e);
         }
@@ -285,73 +502,264 @@ cpuset_fill (const char *mountpoint, const char *path)
     }
 }
 
+/* cgroup v2: every level above the leaf exists and hands its children
+ * the controllers it has (as runc does, all of them; a level that cannot,
+ * because it holds processes, is left as it is and the write of a limit
+ * says so later). */
+static int
+v2_prepare_parents (const char *mountpoint, const char *path,
+                    lodge_error_t *err)
+{
+  cleanup_free char *dir = strdup (mountpoint);
+  cleanup_free char *rest = strdup (path);
+  char *slash = strrchr (rest, '/');
+  if (slash == NULL)
+    return 0;
+  *slash = '\0';
+  char *save = NULL;
+  char *comp = strtok_r (rest, "/", &save);
+  for (;;)
+    {
+      cleanup_free char *ctl = NULL;
+      cleanup_free char *cp
+          = lodge_strdup_printf ("%s/cgroup.controllers", dir);
+      lodge_error_t e = NULL;
+      if (lodge_read_file (cp, &ctl, NULL, &e) == 0)
+        {
+          char *s2 = NULL;
+          for (char *w = strtok_r (ctl, " \n", &s2); w;
+               w = strtok_r (NULL, " \n", &s2))
+            {
+              cleanup_free char *plus = lodge_strdup_printf ("+%s", w);
+              plain_write (dir, "cgroup.subtree_control", plus, &e);
+              lodge_error_free (&e);
+            }
+        }
+      lodge_error_free (&e);
+      if (comp == NULL)
+        break;
+      char *child = lodge_strdup_printf ("%s/%s", dir, comp);
+      free (dir);
+      dir = child;
+      if (mkdir (dir, 0755) < 0 && errno != EEXIST)
+        return lodge_error (err, errno, "create cgroup %s", dir);
+      comp = strtok_r (NULL, "/", &save);
+    }
+  return 0;
+}
+
+static bool
+dir_exists (const char *dir)
+{
+  struct stat st;
+  return stat (dir, &st) == 0 && S_ISDIR (st.st_mode);
+}
+
+/* Make the leaf in every hierarchy where it is missing (*made tells
+ * whether any was). */
+static int
+create_leaf (const struct lodge_cg_layout *l, const char *path,
+             const bool *existed, bool *made, lodge_error_t *err)
+{
+  struct cgroup *cg = NULL;
+  bool any_libcg = false;
+  for (size_t i = 0; i < l->n; i++)
+    {
+      if (existed[i])
+        continue;
+      const struct lodge_cg_hier *h = &l->h[i];
+      cleanup_free char *dir = lodge_cg_dir (l, (int)i, path);
+      if (h->v2 && v2_prepare_parents (h->mountpoint, path, err) < 0)
+        goto fail;
+      if (!libcg_owns (h))
+        {
+          if (lodge_mkdir_p (dir, 0755, err) < 0)
+            {
+              lodge_error_prefix (err, "create cgroup");
+              goto fail;
+            }
+          *made = true;
+          continue;
+        }
+      if (cg == NULL && (cg = cgroup_new_cgroup (path)) == NULL)
+        {
+          lodge_error (err, ENOMEM, "create cgroup %s", path);
+          goto fail;
+        }
+      for (int c = 0; c < CG_NCTRL; c++)
+        if ((h->ctrls & (1u << c)) && lodge_cg_ctrl_name (c, h->v2))
+          cgroup_add_controller (cg, lodge_cg_ctrl_name (c, h->v2));
+      any_libcg = true;
+    }
+  if (any_libcg)
+    {
+      int r = cgroup_create_cgroup (cg, 1);
+      *made = true;
+      if (r != 0)
+        {
+          libcg_fail (err, r, "create cgroup %s%s%s", path, "", "");
+          goto fail;
+        }
+    }
+  if (cg)
+    cgroup_free (&cg);
+  return 0;
+fail:
+  if (cg)
+    cgroup_free (&cg);
+  return -1;
+}
+
+static int
+join (const struct lodge_cg_layout *l, const char *path, pid_t pid,
+      lodge_error_t *err)
+{
+  char pidbuf[24];
+  snprintf (pidbuf, sizeof pidbuf, "%d", pid);
+  for (size_t i = 0; i < l->n; i++)
+    {
+      const struct lodge_cg_hier *h = &l->h[i];
+      cleanup_free char *dir = lodge_cg_dir (l, (int)i, path);
+      if (!libcg_owns (h))
+        {
+          if (plain_write (dir, "cgroup.procs", pidbuf, err) < 0)
+            return lodge_error_prefix (err, "join cgroup %s", path);
+          continue;
+        }
+      struct cgroup *cg = cgroup_new_cgroup (path);
+      if (cg == NULL)
+        return lodge_error (err, ENOMEM, "join cgroup %s", path);
+      cgroup_add_controller (cg, hier_some_ctrl (h));
+      int r = cgroup_attach_task_pid (cg, pid);
+      cgroup_free (&cg);
+      if (r != 0)
+        {
+          libcg_fail (err, r, "move process %s into %s%s", pidbuf, dir, "");
+          return lodge_error_prefix (err, "join cgroup %s", path);
+        }
+    }
+  return 0;
+}
+
 int
 lodge_cgroup_enter (const char *path, pid_t pid, const struct oci_resources *r,
                     bool *created, lodge_error_t *err)
 {
-  struct hierarchy *h = NULL;
-  size_t n = 0;
-  if (hierarchies_list (&h, &n, err) < 0)
+  struct lodge_cg_layout l;
+  *created = false;
+  if (lodge_cg_layout_load (&l, err) < 0)
     return -1;
-  char pidbuf[24];
-  snprintf (pidbuf, sizeof pidbuf, "%d", pid);
-  int ret = 0;
-  bool made = false;
-  for (size_t i = 0; i < n && ret == 0; i++)
+  if (l.n == 0)
     {
-      cleanup_free char *dir
-          = lodge_strdup_printf ("%s%s", h[i].mountpoint, path);
-      struct stat st;
-      bool existed = stat (dir, &st) == 0;
-      if (!existed)
-        {
-          if (lodge_mkdir_p (dir, 0755, err) < 0)
-            {
-              ret = lodge_error_prefix (err, "create cgroup");
-              break;
-            }
-          made = true;
-        }
-      if (h[i].v2 == false && h[i].devices)
-        {
-          /* cpuset-style inheritance is not an issue for devices; but a
-           * joined, pre-existing cgroup keeps its owner's rules. */
-          if (!existed && apply_v1_devices (dir, r, err) < 0)
-            {
-              ret = -1;
-              break;
-            }
-        }
-      if (strstr (h[i].mountpoint, "cpuset") && !existed)
-        cpuset_fill (h[i].mountpoint, path);
-      if (write_at (dir, "cgroup.procs", pidbuf, err) < 0)
-        ret = lodge_error_prefix (err, "join cgroup %s", path);
+      lodge_cg_layout_free (&l);
+      return lodge_error (err, 0, "create cgroup %s: no cgroup hierarchy is "
+                                  "mounted",
+                          path);
     }
-  hierarchies_free (h, n);
-  *created = made;
+  bool existed[l.n], existed_any = false, made = false;
+  for (size_t i = 0; i < l.n; i++)
+    {
+      cleanup_free char *dir = lodge_cg_dir (&l, (int)i, path);
+      existed[i] = dir_exists (dir);
+      existed_any |= existed[i];
+    }
+  int ret = create_leaf (&l, path, existed, &made, err);
+  /* Only a cgroup lodge made whole is lodge's to remove: one that was
+   * there already, in any hierarchy, is joined and left alone. */
+  *created = made && !existed_any;
+  if (ret == 0 && made && l.ctrl[CG_CPUSET] >= 0
+      && !existed[l.ctrl[CG_CPUSET]] && !l.h[l.ctrl[CG_CPUSET]].v2)
+    cpuset_fill (l.h[l.ctrl[CG_CPUSET]].mountpoint, path);
+  if (ret == 0 && !existed_any)
+    ret = lodge_cg_apply (&l, path, r, false, err);
+  else if (ret == 0)
+    lodge_debug ("cgroup %s exists: joined as it is, linux.resources not "
+                 "applied",
+                 path);
+  if (ret == 0)
+    ret = join (&l, path, pid, err);
+  lodge_cg_layout_free (&l);
   return ret;
 }
 
-static int
-read_pids (const char *dir, pid_t **pids, size_t *len)
+int
+lodge_cgroup_update (const char *path, const struct oci_resources *r,
+                     lodge_error_t *err)
 {
-  cleanup_free char *path = lodge_strdup_printf ("%s/cgroup.procs", dir);
-  cleanup_file FILE *f = fopen (path, "re");
+  struct lodge_cg_layout l;
+  if (lodge_cg_layout_load (&l, err) < 0)
+    return -1;
+  int ret = lodge_cg_apply (&l, path, r, true, err);
+  lodge_cg_layout_free (&l);
+  return ret;
+}
+
+/* ---- pids ------------------------------------------------------------ */
+
+static void
+pids_add (pid_t **v, size_t *n, pid_t p)
+{
+  for (size_t i = 0; i < *n; i++)
+    if ((*v)[i] == p)
+      return;
+  pid_t *nv = realloc (*v, (*n + 1) * sizeof **v);
+  if (nv == NULL)
+    return;
+  *v = nv;
+  (*v)[(*n)++] = p;
+}
+
+/* cgroup.procs of dir and of every cgroup below it. */
+static int
+pids_walk (const char *dir, pid_t **v, size_t *n, int depth)
+{
+  cleanup_free char *procs = lodge_strdup_printf ("%s/cgroup.procs", dir);
+  cleanup_file FILE *f = fopen (procs, "re");
   if (f == NULL)
     return -1;
-  pid_t *v = NULL;
-  size_t n = 0;
   int p;
   while (fscanf (f, "%d", &p) == 1)
-    {
-      pid_t *nv = realloc (v, (n + 1) * sizeof *v);
-      if (nv == NULL)
-        break;
-      v = nv;
-      v[n++] = p;
-    }
-  *pids = v;
-  *len = n;
+    pids_add (v, n, p);
+  if (depth > 32)
+    return 0;
+  cleanup_dir DIR *d = opendir (dir);
+  struct dirent *de;
+  while (d && (de = readdir (d)))
+    if (de->d_type == DT_DIR && de->d_name[0] != '.')
+      {
+        cleanup_free char *sub = lodge_strdup_printf ("%s/%s", dir, de->d_name);
+        pids_walk (sub, v, n, depth + 1);
+      }
+  return 0;
+}
+
+/* The hierarchy whose tree is looked at for "what runs in the container":
+ * the unified one when the container has a cgroup there (it holds every
+ * process, and cgroup.kill acts on it), else the freezer's, else any. */
+static int
+procs_hier (const struct lodge_cg_layout *l, const char *path)
+{
+  int order[] = { l->unified, l->ctrl[CG_FREEZER], l->ctrl[CG_PIDS],
+                  l->n ? 0 : -1 };
+  for (size_t i = 0; i < sizeof order / sizeof *order; i++)
+    if (order[i] >= 0)
+      {
+        cleanup_free char *dir = lodge_cg_dir (l, order[i], path);
+        if (dir_exists (dir))
+          return order[i];
+      }
+  return -1;
+}
+
+static int
+pids_in (const struct lodge_cg_layout *l, const char *path, pid_t **pids,
+         size_t *len)
+{
+  int hi = procs_hier (l, path);
+  if (hi < 0)
+    return 0;
+  cleanup_free char *dir = lodge_cg_dir (l, hi, path);
+  pids_walk (dir, pids, len, 0);
   return 0;
 }
 
@@ -359,75 +767,100 @@ int
 lodge_cgroup_pids (const char *path, pid_t **pids, size_t *len,
                    lodge_error_t *err)
 {
-  struct hierarchy *h = NULL;
-  size_t n = 0;
+  struct lodge_cg_layout l;
   *pids = NULL;
   *len = 0;
   if (path == NULL)
     return 0;
-  if (hierarchies_list (&h, &n, err) < 0)
+  if (lodge_cg_layout_load (&l, err) < 0)
     return -1;
-  for (size_t i = 0; i < n; i++)
-    {
-      cleanup_free char *dir
-          = lodge_strdup_printf ("%s%s", h[i].mountpoint, path);
-      if (read_pids (dir, pids, len) == 0)
-        break;
-    }
-  hierarchies_free (h, n);
+  pids_in (&l, path, pids, len);
+  lodge_cg_layout_free (&l);
   return 0;
 }
 
-static const char *
-freezer_dir (struct hierarchy *h, size_t n, const char *path, char **dir,
-             bool *v2)
+/* ---- freezer --------------------------------------------------------- */
+
+static void
+sleep_ms (long ms)
 {
-  for (size_t i = 0; i < n; i++)
-    if (h[i].freezer)
-      {
-        *v2 = false;
-        return *dir = lodge_strdup_printf ("%s%s", h[i].mountpoint, path);
-      }
-  for (size_t i = 0; i < n; i++)
-    if (h[i].v2)
-      {
-        cleanup_free char *d
-            = lodge_strdup_printf ("%s%s/cgroup.freeze", h[i].mountpoint, path);
-        if (access (d, F_OK) == 0)
-          {
-            *v2 = true;
-            return *dir = lodge_strdup_printf ("%s%s", h[i].mountpoint, path);
-          }
-      }
-  return NULL;
+  struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+  nanosleep (&ts, NULL);
 }
 
-static int
-set_frozen (const char *dir, bool v2, bool frozen, lodge_error_t *err)
+/* One key of a "key value" file (cgroup.events, memory.events, ...). */
+static bool
+keyed_value (const char *text, const char *key, unsigned long long *out)
 {
-  if (v2)
-    return write_at (dir, "cgroup.freeze", frozen ? "1" : "0", err);
-  if (write_at (dir, "freezer.state", frozen ? "FROZEN" : "THAWED", err) < 0)
-    return -1;
-  if (!frozen)
-    return 0;
-  /* FREEZING turns into FROZEN once every task has stopped. */
-  cleanup_free char *p = lodge_strdup_printf ("%s/freezer.state", dir);
-  for (int i = 0; i < 1000; i++)
+  size_t kl = strlen (key);
+  for (const char *p = text; p && *p; p = strchr (p, '\n'), p = p ? p + 1 : p)
+    if (strncmp (p, key, kl) == 0 && p[kl] == ' ')
+      return sscanf (p + kl + 1, "%llu", out) == 1;
+  return false;
+}
+
+bool
+lodge_cg_frozen (const struct lodge_cg_layout *l, const char *path)
+{
+  cleanup_free char *v = NULL;
+  lodge_error_t e = NULL;
+  bool frozen = false;
+  if (l->ctrl[CG_FREEZER] >= 0)
     {
+      if (lodge_cg_read (l, CG_FREEZER, path, "freezer.state", &v, &e) == 0)
+        frozen = strncmp (v, "FROZEN", 6) == 0;
+    }
+  else if (l->unified >= 0
+           && lodge_cg_read (l, CG_CORE, path, "cgroup.freeze", &v, &e) == 0)
+    frozen = v[0] == '1';
+  lodge_error_free (&e);
+  return frozen;
+}
+
+int
+lodge_cg_set_frozen (const struct lodge_cg_layout *l, const char *path,
+                     bool frozen, lodge_error_t *err)
+{
+  bool v1 = l->ctrl[CG_FREEZER] >= 0;
+  if (!v1 && !(l->unified >= 0
+               && lodge_cg_has_file (l, CG_CORE, path, "cgroup.freeze")))
+    return lodge_error (err, 0, "%s cgroup %s: no freezer on this host",
+                        frozen ? "freeze" : "thaw", path);
+  int ctrl = v1 ? CG_FREEZER : CG_CORE;
+  const char *file = v1 ? "freezer.state" : "cgroup.freeze";
+  const char *want = v1 ? (frozen ? "FROZEN" : "THAWED") : (frozen ? "1" : "0");
+  /* Freezing is asynchronous: it is done when every task has stopped
+   * (v1 FREEZING turns FROZEN; v2 cgroup.events says "frozen 1").  A
+   * task stuck in the kernel can hold v1 in FREEZING: writing again
+   * retries it. */
+  for (int i = 0; i < 2000; i++)
+    {
+      if (i % 100 == 0 && lodge_cg_write (l, ctrl, path, file, want, err) < 0)
+        return -1;
       cleanup_free char *v = NULL;
-      lodge_error_t ignored = NULL;
-      if (lodge_read_file (p, &v, NULL, &ignored) < 0)
+      lodge_error_t e = NULL;
+      bool done;
+      if (v1)
+        done = lodge_cg_read (l, ctrl, path, file, &v, &e) == 0
+               && strncmp (v, want, strlen (want)) == 0;
+      else
         {
-          lodge_error_free (&ignored);
+          unsigned long long f = 0;
+          done = lodge_cg_read (l, CG_CORE, path, "cgroup.events", &v, &e) == 0
+                 && keyed_value (v, "frozen", &f) && f == (frozen ? 1 : 0);
+        }
+      if (e)
+        {
+          /* The cgroup went away under us: nothing is left to freeze. */
+          lodge_error_free (&e);
           return 0;
         }
-      if (strncmp (v, "FROZEN", 6) == 0)
+      if (done)
         return 0;
-      struct timespec ts = { 0, 1000000 };
-      nanosleep (&ts, NULL);
+      sleep_ms (1);
     }
-  return lodge_error (err, ETIMEDOUT, "freeze %s", dir);
+  return lodge_error (err, ETIMEDOUT, "%s cgroup %s",
+                      frozen ? "freeze" : "thaw", path);
 }
 
 bool
@@ -435,92 +868,173 @@ lodge_cgroup_is_frozen (const char *path)
 {
   if (path == NULL)
     return false;
-  struct hierarchy *h = NULL;
-  size_t n = 0;
+  struct lodge_cg_layout l;
   lodge_error_t e = NULL;
-  if (hierarchies_list (&h, &n, &e) < 0)
+  if (lodge_cg_layout_load (&l, &e) < 0)
     {
       lodge_error_free (&e);
       return false;
     }
-  bool v2 = false;
-  cleanup_free char *dir = NULL;
-  bool frozen = false;
-  if (freezer_dir (h, n, path, &dir, &v2))
-    {
-      cleanup_free char *f = lodge_strdup_printf (
-          "%s/%s", dir, v2 ? "cgroup.freeze" : "freezer.state");
-      cleanup_free char *v = NULL;
-      if (lodge_read_file (f, &v, NULL, &e) == 0)
-        frozen = v2 ? v[0] == '1' : strncmp (v, "FROZEN", 6) == 0;
-      lodge_error_free (&e);
-    }
-  hierarchies_free (h, n);
-  return frozen;
+  bool r = lodge_cg_frozen (&l, path);
+  lodge_cg_layout_free (&l);
+  return r;
 }
+
+int
+lodge_cgroup_freeze (const char *path, bool frozen, lodge_error_t *err)
+{
+  struct lodge_cg_layout l;
+  if (lodge_cg_layout_load (&l, err) < 0)
+    return -1;
+  int r = lodge_cg_set_frozen (&l, path, frozen, err);
+  lodge_cg_layout_free (&l);
+  return r;
+}
+
+/* ---- kill and remove --------------------------------------------------- */
 
 int
 lodge_cgroup_kill_all (const char *path, int sig, lodge_error_t *err)
 {
-  struct hierarchy *h = NULL;
-  size_t n = 0;
-  if (hierarchies_list (&h, &n, err) < 0)
+  struct lodge_cg_layout l;
+  if (lodge_cg_layout_load (&l, err) < 0)
     return -1;
-  bool v2 = false;
-  cleanup_free char *fdir = NULL;
-  freezer_dir (h, n, path, &fdir, &v2);
+  int ret = 0;
+  bool was_frozen = lodge_cg_frozen (&l, path);
   lodge_error_t ignored = NULL;
+
+  /* cgroup.kill (unified hierarchy, Linux 5.14): the kernel kills every
+   * process in the tree at once, forks included. */
+  if (sig == SIGKILL && l.unified >= 0
+      && lodge_cg_has_file (&l, CG_CORE, path, "cgroup.kill"))
+    {
+      ret = lodge_cg_write (&l, CG_CORE, path, "cgroup.kill", "1", err);
+      /* Tasks frozen by the v1 freezer die only once thawed. */
+      if (ret == 0 && was_frozen && l.ctrl[CG_FREEZER] >= 0)
+        lodge_cg_set_frozen (&l, path, false, &ignored);
+      lodge_error_free (&ignored);
+      lodge_cg_layout_free (&l);
+      return ret;
+    }
+
   /* Freeze so nothing forks past the walk; SIGKILL still lands on frozen
    * tasks, other signals wait for the thaw. */
-  bool frozen = fdir && set_frozen (fdir, v2, true, &ignored) == 0;
+  bool froze = !was_frozen
+               && lodge_cg_set_frozen (&l, path, true, &ignored) == 0;
   lodge_error_free (&ignored);
   pid_t *pids = NULL;
   size_t np = 0;
-  int ret = lodge_cgroup_pids (path, &pids, &np, err);
+  pids_in (&l, path, &pids, &np);
   for (size_t i = 0; ret == 0 && i < np; i++)
     if (kill (pids[i], sig) < 0 && errno != ESRCH)
       ret = lodge_error (err, errno, "kill process %d with signal %d", pids[i],
                          sig);
   free (pids);
-  if (frozen)
-    set_frozen (fdir, v2, false, &ignored);
+  /* A paused container stays paused, unless it has to thaw to die. */
+  if (froze || (was_frozen && sig == SIGKILL))
+    lodge_cg_set_frozen (&l, path, false, &ignored);
   lodge_error_free (&ignored);
-  hierarchies_free (h, n);
+  lodge_cg_layout_free (&l);
   return ret;
+}
+
+/* Wait (up to ~2s) until nothing runs in the tree: a process that just got
+ * SIGKILL is still leaving.  The unified hierarchy says it in
+ * cgroup.events ("populated 0"); elsewhere cgroup.procs is read. */
+static void
+wait_empty (const struct lodge_cg_layout *l, const char *path)
+{
+  int hi = procs_hier (l, path);
+  if (hi < 0)
+    return;
+  cleanup_free char *dir = lodge_cg_dir (l, hi, path);
+  cleanup_free char *events = lodge_strdup_printf ("%s/cgroup.events", dir);
+  for (int i = 0; i < 400; i++)
+    {
+      bool empty;
+      cleanup_free char *v = NULL;
+      lodge_error_t e = NULL;
+      unsigned long long populated = 1;
+      if (l->h[hi].v2 && lodge_read_file (events, &v, NULL, &e) == 0
+          && keyed_value (v, "populated", &populated))
+        empty = populated == 0;
+      else
+        {
+          pid_t *pids = NULL;
+          size_t n = 0;
+          pids_walk (dir, &pids, &n, 0);
+          free (pids);
+          empty = n == 0;
+        }
+      lodge_error_free (&e);
+      if (empty)
+        return;
+      sleep_ms (5);
+    }
+}
+
+/* rmdir the tree under dir, deepest first (cgroups the container made
+ * inside its own), retrying a moment on EBUSY. */
+static int
+remove_tree (const char *dir, int depth, lodge_error_t *err)
+{
+  if (depth < 32)
+    {
+      cleanup_dir DIR *d = opendir (dir);
+      struct dirent *de;
+      while (d && (de = readdir (d)))
+        if (de->d_type == DT_DIR && de->d_name[0] != '.')
+          {
+            cleanup_free char *sub
+                = lodge_strdup_printf ("%s/%s", dir, de->d_name);
+            if (remove_tree (sub, depth + 1, err) < 0)
+              return -1;
+          }
+    }
+  for (int t = 0; t < 200; t++)
+    {
+      if (rmdir (dir) == 0 || errno == ENOENT)
+        return 0;
+      if (errno != EBUSY)
+        break;
+      sleep_ms (5);
+    }
+  return lodge_error (err, errno, "remove cgroup %s", dir);
 }
 
 int
 lodge_cgroup_destroy (const char *path, lodge_error_t *err)
 {
-  struct hierarchy *h = NULL;
-  size_t n = 0;
+  struct lodge_cg_layout l;
   if (path == NULL)
     return 0;
-  if (hierarchies_list (&h, &n, err) < 0)
+  if (lodge_cg_layout_load (&l, err) < 0)
     return -1;
+  wait_empty (&l, path);
   int ret = 0;
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < l.n; i++)
     {
-      cleanup_free char *dir
-          = lodge_strdup_printf ("%s%s", h[i].mountpoint, path);
-      /* A process that just got SIGKILL may still be leaving: retry a
-       * moment on EBUSY. */
-      for (int t = 0; t < 200; t++)
-        {
-          if (rmdir (dir) == 0 || errno == ENOENT)
-            break;
-          if (errno != EBUSY)
-            {
-              if (ret == 0)
-                ret = lodge_error (err, errno, "remove cgroup %s", dir);
-              break;
-            }
-          struct timespec ts = { 0, 5000000 };
-          nanosleep (&ts, NULL);
-          if (t == 199 && ret == 0)
-            ret = lodge_error (err, EBUSY, "remove cgroup %s", dir);
-        }
+      cleanup_free char *dir = lodge_cg_dir (&l, (int)i, path);
+      /* The first failure is reported; the other hierarchies are still
+       * cleaned. */
+      if (dir_exists (dir) && remove_tree (dir, 0, err) < 0)
+        ret = -1;
     }
-  hierarchies_free (h, n);
+  lodge_cg_layout_free (&l);
   return ret;
+}
+
+bool
+lodge_cgroup_exists (const char *path)
+{
+  struct lodge_cg_layout l;
+  lodge_error_t e = NULL;
+  if (path == NULL || lodge_cg_layout_load (&l, &e) < 0)
+    {
+      lodge_error_free (&e);
+      return false;
+    }
+  bool r = procs_hier (&l, path) >= 0;
+  lodge_cg_layout_free (&l);
+  return r;
 }

@@ -60,6 +60,16 @@ int lodge_cmd_exec (struct lodge_context *ctx, int argc, char **argv,
                     lodge_error_t *err);
 int lodge_cmd_features (struct lodge_context *ctx, int argc, char **argv,
                         lodge_error_t *err);
+int lodge_cmd_pause (struct lodge_context *ctx, int argc, char **argv,
+                     lodge_error_t *err);
+int lodge_cmd_resume (struct lodge_context *ctx, int argc, char **argv,
+                      lodge_error_t *err);
+int lodge_cmd_update (struct lodge_context *ctx, int argc, char **argv,
+                      lodge_error_t *err);
+int lodge_cmd_events (struct lodge_context *ctx, int argc, char **argv,
+                      lodge_error_t *err);
+int lodge_cmd_ps (struct lodge_context *ctx, int argc, char **argv,
+                  lodge_error_t *err);
 
 /* Options shared by create and run. */
 enum

@@ -30,7 +30,9 @@
 #include "state.h"
 #include "sync.h"
 #include "terminal.h"
+#include "userns.h"
 #include "utils.h"
+#include "lodge/annotations.h"
 
 #define CGROUP_CREATED_MARK "cgroup.created"
 
@@ -120,6 +122,47 @@ container_load (struct lodge_context *ctx,
     return lodge_error_prefix (err, "config.json");
   if (lodge_ns_prepare (cfg->linux_, &c->ns, err) < 0)
     return lodge_error_prefix (err, "config.json");
+  if (cfg->linux_
+      && (lodge_userns_check_mappings (cfg->linux_->uid_mappings,
+                                       cfg->linux_->uid_mappings_len,
+                                       "linux.uidMappings", err)
+              < 0
+          || lodge_userns_check_mappings (cfg->linux_->gid_mappings,
+                                          cfg->linux_->gid_mappings_len,
+                                          "linux.gidMappings", err)
+                 < 0))
+    return lodge_error_prefix (err, "config.json");
+  for (size_t i = 0; i < cfg->mounts_len; i++)
+    {
+      const struct oci_mount *m = &cfg->mounts[i];
+      char field[64];
+      snprintf (field, sizeof field, "mounts[%zu].uidMappings", i);
+      if (lodge_userns_check_mappings (m->uid_mappings, m->uid_mappings_len,
+                                       field, err)
+          < 0)
+        return lodge_error_prefix (err, "config.json");
+      snprintf (field, sizeof field, "mounts[%zu].gidMappings", i);
+      if (lodge_userns_check_mappings (m->gid_mappings, m->gid_mappings_len,
+                                       field, err)
+          < 0)
+        return lodge_error_prefix (err, "config.json");
+      bool rec;
+      if (lodge_mount_wants_idmap (m, &rec)
+          && !(c->ns.new_flags & CLONE_NEWUSER)
+          && (m->uid_mappings_len == 0 || m->gid_mappings_len == 0))
+        return lodge_error (err, 0,
+                            "config.json: mounts[%zu] (%s): an idmapped mount "
+                            "needs a new user namespace or its own "
+                            "uidMappings and gidMappings",
+                            i, m->destination);
+    }
+  for (size_t i = 0; i < cfg->annotations.len; i++)
+    if (strcmp (cfg->annotations.keys[i], LODGE_ANNOTATION_ROOTFS_IDMAP) == 0)
+      c->rootfs_idmap = strcmp (cfg->annotations.values[i], "true") == 0;
+  if (c->rootfs_idmap && !(c->ns.new_flags & CLONE_NEWUSER))
+    return lodge_error (err, 0,
+                        "config.json: annotation %s needs a new user namespace",
+                        LODGE_ANNOTATION_ROOTFS_IDMAP);
   if (!(c->ns.new_flags & CLONE_NEWNS))
     {
       bool joined = false;
@@ -130,7 +173,22 @@ container_load (struct lodge_context *ctx,
                             "config.json: linux.namespaces: a mount namespace "
                             "is required");
     }
-  if (strcmp (ctx->cgroup_manager, "disabled") != 0
+  if (geteuid () != 0 && strcmp (ctx->cgroup_manager, "disabled") != 0)
+    {
+      /* An unprivileged user cannot make cgroups on a host that has not
+       * delegated a subtree to it: run without one, as runc does, unless
+       * the config asks for limits that need it. */
+      const struct oci_resources *r = cfg->linux_ ? cfg->linux_->resources
+                                                  : NULL;
+      if (r
+          && (r->memory || r->cpu || r->pids || r->block_io
+              || r->hugepage_limits_len || r->network || r->unified.len))
+        return lodge_error (err, 0,
+                            "config.json: linux.resources: an unprivileged "
+                            "user cannot set cgroup limits here (no "
+                            "delegated cgroup); run as root or drop them");
+    }
+  else if (strcmp (ctx->cgroup_manager, "disabled") != 0
       && lodge_cgroup_path_for (cfg, c->id, ctx->systemd_cgroup,
                                 &c->cgroup_path, err)
              < 0)
@@ -207,6 +265,76 @@ kill_and_reap (pid_t pid)
   kill (pid, SIGKILL);
   while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
     ;
+}
+
+static int
+send_tree (int sync, const char *what, int tree, lodge_error_t *err)
+{
+  int r = lodge_sync_send (sync, SYNC_IDMAP, what, strlen (what), err);
+  if (r == 0)
+    r = lodge_send_fd (sync, tree, err);
+  close (tree);
+  return r;
+}
+
+/* Idmapped mounts need privilege over the host filesystem, which the init
+ * (inside its user namespace) lacks: the runtime makes the trees and the
+ * init attaches them. */
+static int
+send_idmapped_trees (struct lodge_container *c, int sync, pid_t init,
+                     lodge_error_t *err)
+{
+  cleanup_close int own = -1;
+  if (c->ns.new_flags & CLONE_NEWUSER)
+    {
+      char path[64];
+      snprintf (path, sizeof path, "/proc/%d/ns/user", init);
+      own = open (path, O_RDONLY | O_CLOEXEC);
+      if (own < 0)
+        return lodge_error (err, errno, "open %s", path);
+    }
+  const struct oci_config *cfg = c->config;
+  for (size_t i = 0; i < cfg->mounts_len; i++)
+    {
+      const struct oci_mount *m = &cfg->mounts[i];
+      bool recursive;
+      if (!lodge_mount_wants_idmap (m, &recursive))
+        continue;
+      bool rbind = false;
+      for (size_t k = 0; k < m->options_len; k++)
+        rbind |= strcmp (m->options[k], "rbind") == 0;
+      cleanup_close int userns = -1;
+      if (m->uid_mappings_len && m->gid_mappings_len)
+        userns = lodge_userns_fd_for (m->uid_mappings, m->uid_mappings_len,
+                                      m->gid_mappings, m->gid_mappings_len,
+                                      err);
+      else
+        userns = dup (own);
+      if (userns < 0)
+        return *err ? lodge_error_prefix (err, "mounts[%zu]", i)
+                    : lodge_error (err, errno, "mounts[%zu]", i);
+      cleanup_free char *src
+          = m->source && m->source[0] != '/'
+                ? lodge_strdup_printf ("%s/%s", c->bundle, m->source)
+                : strdup (m->source ? m->source : "");
+      int tree = lodge_idmapped_tree (src, rbind || recursive, recursive,
+                                      userns, err);
+      if (tree < 0)
+        return lodge_error_prefix (err, "mounts[%zu]", i);
+      char what[24];
+      snprintf (what, sizeof what, "%zu", i);
+      if (send_tree (sync, what, tree, err) < 0)
+        return -1;
+    }
+  if (c->rootfs_idmap)
+    {
+      int tree = lodge_idmapped_tree (c->rootfs, true, false, own, err);
+      if (tree < 0)
+        return lodge_error_prefix (err, "rootfs");
+      if (send_tree (sync, "rootfs", tree, err) < 0)
+        return -1;
+    }
+  return 0;
 }
 
 /* The runtime's side of create.  On success the container's init is
@@ -324,7 +452,8 @@ container_create (struct lodge_context *ctx, struct lodge_container *c,
   while (waitpid (stage1, NULL, 0) < 0 && errno == EINTR)
     ;
   stage1 = -1;
-  if (lodge_sync_send (sync, SYNC_CONTINUE, NULL, 0, err) < 0)
+  if (send_idmapped_trees (c, sync, init, err) < 0
+      || lodge_sync_send (sync, SYNC_CONTINUE, NULL, 0, err) < 0)
     goto fail;
 
   /* The init: console, hooks, ready. */

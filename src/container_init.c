@@ -29,6 +29,7 @@
 #include "rootfs.h"
 #include "sync.h"
 #include "terminal.h"
+#include "userns.h"
 #include "utils.h"
 
 #ifndef CLONE_NEWTIME
@@ -148,7 +149,8 @@ setup_rootfs (struct lodge_container *c, int *master, int *slave,
   const struct oci_config *cfg = c->config;
   const struct oci_linux *l = cfg->linux_;
   int rootfd = lodge_rootfs_prepare (c->rootfs,
-                                     l ? l->rootfs_propagation : NULL, err);
+                                     l ? l->rootfs_propagation : NULL,
+                                     c->idmap_fds[cfg->mounts_len], err);
   if (rootfd < 0)
     return -1;
   cleanup_close int rfd = rootfd;
@@ -161,6 +163,7 @@ setup_rootfs (struct lodge_container *c, int *master, int *slave,
     .in_userns = (c->ns.new_flags & CLONE_NEWUSER) != 0,
     .new_netns = (c->ns.new_flags & CLONE_NEWNET) != 0,
     .new_ipcns = (c->ns.new_flags & CLONE_NEWIPC) != 0,
+    .idmap_fds = c->idmap_fds,
   };
   for (size_t i = 0; i < cfg->mounts_len; i++)
     if (lodge_mount_one (&mc, &cfg->mounts[i], i, err) < 0)
@@ -194,9 +197,33 @@ init_stage2 (struct lodge_container *c)
   /* Die with the runtime while it still has to set us up. */
   prctl (PR_SET_PDEATHSIG, SIGKILL);
   /* Stage 1 shares the socket: wait until the runtime has its message
-   * (our pid) before writing anything of ours. */
-  if (lodge_sync_expect (c->sync_fd, SYNC_CONTINUE, NULL, &err) < 0)
+   * (our pid) before writing anything of ours.  Idmapped trees come
+   * first. */
+  size_t nfds = cfg->mounts_len + 1;
+  c->idmap_fds = malloc (nfds * sizeof *c->idmap_fds);
+  if (c->idmap_fds == NULL)
     _exit (1);
+  for (size_t i = 0; i < nfds; i++)
+    c->idmap_fds[i] = -1;
+  for (;;)
+    {
+      enum lodge_sync_type type;
+      cleanup_free char *what = NULL;
+      if (lodge_sync_recv (c->sync_fd, &type, &what, NULL, &err) < 0)
+        _exit (1);
+      if (type == SYNC_CONTINUE)
+        break;
+      int fd;
+      unsigned long idx;
+      if (type != SYNC_IDMAP || lodge_recv_fd (c->sync_fd, &fd, &err) < 0)
+        _exit (1);
+      if (strcmp (what, "rootfs") == 0)
+        c->idmap_fds[nfds - 1] = fd;
+      else if (lodge_parse_ulong (what, &idx) == 0 && idx < cfg->mounts_len)
+        c->idmap_fds[idx] = fd;
+      else
+        close (fd);
+    }
 
   if (set_oom_score_adj (proc, &err) < 0)
     fail (c, &err);

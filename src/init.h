@@ -26,6 +26,10 @@ struct lodge_container
   int sync_fd;   /* the init's end of the socketpair */
   int fifo_fd;   /* exec.fifo, opened read-write: start writes a byte */
   int log_fd;    /* lodge's log file (kept out of the container) */
+  bool rootfs_idmap;
+  /* In the init: idmapped trees the runtime sent, by mount index (the
+   * last entry is the rootfs's), or -1. */
+  int *idmap_fds;
 };
 
 /* The first child: joins/unshares namespaces, then forks the init (which

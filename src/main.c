@@ -4,10 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "log.h"
+#include "selfexe.h"
 #include "lodge/oci_spec.h"
+#include "utils.h"
 
 static const struct
 {
@@ -25,6 +28,11 @@ static const struct
   { "list", lodge_cmd_list, "list the containers under --root" },
   { "spec", lodge_cmd_spec, "write a new config.json" },
   { "features", lodge_cmd_features, "print what this lodge supports, as JSON" },
+  { "pause", lodge_cmd_pause, "freeze every process of a container" },
+  { "resume", lodge_cmd_resume, "thaw a paused container" },
+  { "update", lodge_cmd_update, "change a running container's resources" },
+  { "events", lodge_cmd_events, "print a container's stats and OOM events" },
+  { "ps", lodge_cmd_ps, "list the processes of a container" },
 };
 
 enum
@@ -161,9 +169,21 @@ main (int argc, char **argv)
   struct globals g = { .ctx = { .state_root = LODGE_DEFAULT_ROOT,
                                 .cgroup_manager = "cgroupfs" } };
 
+  /* An unprivileged user keeps its state in its own runtime directory, as
+   * runc does. */
+  cleanup_free char *user_root = NULL;
+  if (geteuid () != 0)
+    {
+      const char *xdg = getenv ("XDG_RUNTIME_DIR");
+      user_root = xdg && *xdg
+                      ? lodge_strdup_printf ("%s/lodge", xdg)
+                      : lodge_strdup_printf ("/tmp/lodge-%u", geteuid ());
+      g.ctx.state_root = user_root;
+    }
   int first
       = lodge_parse_options (argc, argv, global_options, on_global, &g, &err);
-  if (first < 0)
+  if (first < 0
+      || (first < argc && lodge_selfexe_ensure (argv[first], argv, &err) < 0))
     goto fail;
 
   enum lodge_log_level level

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "mounts.h"
+#include "userns.h"
 #include "utils.h"
 
 enum opt_kind
@@ -443,10 +444,10 @@ lodge_mount_one (const struct lodge_mount_context *mc,
   cleanup_close int destfd = -1;
   cleanup_close int copyfrom = -1;
 
-  if (o.idmap || m->uid_mappings_len || m->gid_mappings_len)
+  int tree = mc->idmap_fds ? mc->idmap_fds[index] : -1;
+  if ((o.idmap || m->uid_mappings_len || m->gid_mappings_len) && tree < 0)
     {
-      lodge_error (err, 0,
-                   "mounts[%zu] (%s): idmapped mounts are not supported yet",
+      lodge_error (err, 0, "mounts[%zu] (%s): idmapped mount not prepared",
                    index, dest);
       goto out;
     }
@@ -485,7 +486,22 @@ lodge_mount_one (const struct lodge_mount_context *mc,
     }
 
   unsigned long flags = o.flags & ~(unsigned long) MS_REMOUNT;
-  if (bind)
+  if (tree >= 0)
+    {
+      if (lodge_idmapped_attach (tree, destfd, dest, err) < 0)
+        goto out;
+      if (flags & ~(unsigned long) MS_REC)
+        {
+          cleanup_close int top
+              = lodge_open_in_root (mc->rootfd, dest, false, false, err);
+          if (top < 0 || lodge_remount_fd (top, flags, err) < 0)
+            {
+              lodge_error_prefix (err, "mounts[%zu] %s", index, dest);
+              goto out;
+            }
+        }
+    }
+  else if (bind)
     {
       if (mount_on_fd (source, destfd, NULL,
                        MS_BIND | (o.recursive_bind ? MS_REC : 0), NULL)

@@ -41,6 +41,7 @@ struct lodge_mount_context
                             privilege a user namespace lacks */
   bool new_netns;
   bool new_ipcns;
+  const int *idmap_fds; /* by mount index: an idmapped tree, or -1 */
 };
 
 /* Mount config mounts[i] inside the rootfs. */

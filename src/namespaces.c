@@ -158,6 +158,16 @@ lodge_ns_write_id_maps (pid_t pid, const struct oci_linux *l,
                         "with a new user namespace");
   if (write_map (pid, "uid_map", l->uid_mappings, l->uid_mappings_len, err) < 0)
     return -1;
+  if (geteuid () != 0)
+    {
+      /* Without privilege the kernel takes a gid_map only once setgroups
+       * is denied in the namespace. */
+      char path[64];
+      snprintf (path, sizeof path, "/proc/%d/setgroups", pid);
+      cleanup_close int fd = open (path, O_WRONLY | O_CLOEXEC);
+      if (fd < 0 || write (fd, "deny", 4) < 0)
+        return lodge_error (err, errno, "write deny to %s", path);
+    }
   return write_map (pid, "gid_map", l->gid_mappings, l->gid_mappings_len, err);
 }
 

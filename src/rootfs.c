@@ -12,6 +12,7 @@
 
 #include "mounts.h"
 #include "rootfs.h"
+#include "userns.h"
 #include "utils.h"
 
 int
@@ -76,7 +77,7 @@ make_parent_private (const char *rootfs, lodge_error_t *err)
 
 int
 lodge_rootfs_prepare (const char *rootfs, const char *propagation,
-                      lodge_error_t *err)
+                      int idmapped_tree, lodge_error_t *err)
 {
   unsigned long flag = MS_SLAVE | MS_REC;
   if (propagation && lodge_rootfs_propagation_flag (propagation, &flag, err) < 0)
@@ -91,7 +92,12 @@ lodge_rootfs_prepare (const char *rootfs, const char *propagation,
 
   if (make_parent_private (rootfs, err) < 0)
     return -1;
-  if (mount (rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+  if (idmapped_tree >= 0)
+    {
+      if (lodge_idmapped_attach (idmapped_tree, -1, rootfs, err) < 0)
+        return -1;
+    }
+  else if (mount (rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
     return lodge_error (err, errno, "bind rootfs %s onto itself", rootfs);
   int fd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)

@@ -9,9 +9,10 @@
 
 /* Make the mount tree private to us (slave of the host unless
  * rootfsPropagation says otherwise) and bind the rootfs onto itself so it
- * is a mount point we may pivot into.  Returns an O_PATH fd on the rootfs. */
+ * is a mount point we may pivot into (or attach `idmapped_tree` there,
+ * when >= 0).  Returns an O_PATH fd on the rootfs. */
 int lodge_rootfs_prepare (const char *rootfs, const char *propagation,
-                          lodge_error_t *err);
+                          int idmapped_tree, lodge_error_t *err);
 
 /* pivot_root into the rootfs and detach the old root; with no_pivot, move
  * the rootfs over / and chroot, as runc --no-pivot does. */

@@ -17,7 +17,6 @@ bool lodge_selfexe_needed (const char *command);
  * (pid, fds and everything else are kept across execve).  Returns 0 when
  * nothing had to be done; on success of the re-exec it does not return;
  * a negative value and *err when the copy cannot be made. */
-int lodge_selfexe_ensure (const char *command, char **argv,
-                          lodge_error_t *err);
+int lodge_selfexe_ensure (const char *command, char **argv, lodge_error_t *err);
 
 #endif

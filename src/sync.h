@@ -16,6 +16,8 @@ enum lodge_sync_type
   SYNC_CONSOLE,      /* init: the pty master follows (SCM_RIGHTS) */
   SYNC_READY,        /* init: set up, waiting for start */
   SYNC_ERROR,        /* either side: failed (payload: message) */
+  SYNC_IDMAP,        /* runtime: an idmapped tree follows (SCM_RIGHTS);
+                        payload: the mount index, or "rootfs" */
 };
 
 int lodge_sync_send (int fd, enum lodge_sync_type type, const void *data,

@@ -64,8 +64,7 @@ create_fails() {
 }
 
 @test "config: unsupported ociVersion 2.0.0" {
-  # runc 1.1 does not check ociVersion; lodge refuses a major it does not know.
-  require_lodge
+  require_lodge "runc 1.1 does not check ociVersion"
   make_bundle true
   update_config '.ociVersion = "2.0.0"'
   create_fails config.json ociVersion 2.0.0

@@ -26,7 +26,7 @@ assert_json_log() {
 }
 
 @test "--version: first line 'lodge version', and 'spec: 1.2.0'" {
-  require_lodge
+  require_lodge "lodge prints its own version and spec 1.2.0"
   run --separate-stderr "$LODGE" --version
   assert_success
   [[ "${lines[0]}" == "lodge version "* ]] || fail "first line: ${lines[0]}"
@@ -95,7 +95,7 @@ assert_json_log() {
 }
 
 @test "--log-format json: the error names the container" {
-  require_lodge
+  require_lodge "runc's message does not name the id"
   run --separate-stderr lodge --log "$TEST_DIR/log.json" --log-format json start "no-such-$ID"
   assert_failure
   assert_json_log "$TEST_DIR/log.json"
@@ -127,8 +127,7 @@ assert_json_log() {
 }
 
 @test "--log-level: accepted" {
-  # runc 1.1 has no --log-level (it came with runc 1.2).
-  require_lodge
+  require_lodge "runc 1.1 has no --log-level"
   for level in debug info warn error; do
     run --separate-stderr lodge --log-level "$level" list -q
     assert_success
@@ -142,7 +141,7 @@ assert_json_log() {
 }
 
 @test "--cgroup-manager cgroupfs: accepted" {
-  require_lodge
+  require_lodge "runc has no --cgroup-manager"
   make_bundle echo ok
   run --separate-stderr lodge --cgroup-manager cgroupfs run --bundle "$BUNDLE" "$ID" </dev/null
   assert_success

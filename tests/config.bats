@@ -169,8 +169,7 @@ has_opt() {
 }
 
 @test "namespaces: time namespace with timeOffsets" {
-  # runc 1.1 does not know the time namespace.
-  require_lodge
+  require_lodge "runc 1.1 has no time namespace"
   make_bundle sh -c 'readlink /proc/self/ns/time; cut -d. -f1 /proc/uptime'
   add_namespace time
   update_config '.linux.timeOffsets = {monotonic: {secs: 864000, nanosecs: 0}, boottime: {secs: 864000, nanosecs: 0}}'
@@ -223,8 +222,7 @@ has_opt() {
 }
 
 @test "uts: domainname" {
-  # runc 1.1 ignores domainname.
-  require_lodge
+  require_lodge "runc 1.1 ignores domainname"
   make_bundle cat /proc/sys/kernel/domainname
   update_config '.domainname = "example.test"'
   run_bundle
@@ -703,8 +701,7 @@ make_shared_source() {
 }
 
 @test "personality LINUX32: uname -m is i686" {
-  # runc 1.1 ignores linux.personality.
-  require_lodge
+  require_lodge "runc 1.1 ignores linux.personality"
   make_bundle uname -m
   update_config '.linux.personality = {domain: "LINUX32"}'
   run_bundle

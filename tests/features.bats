@@ -23,7 +23,7 @@ features_has() {
 }
 
 @test "features: ociVersionMax is 1.2.0, as --version's spec: line" {
-  require_lodge
+  require_lodge "lodge implements runtime-spec 1.2.0"
   features_json
   features_has '.ociVersionMax == "1.2.0"'
 }
@@ -45,8 +45,7 @@ features_has() {
 }
 
 @test "features: linux.namespaces has all eight (time too)" {
-  # runc 1.1 has no time namespace.
-  require_lodge
+  require_lodge "runc 1.1 has no time namespace"
   features_json
   features_has '.linux.namespaces | sort == ["cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"]'
 }
@@ -97,8 +96,7 @@ features_has() {
 }
 
 @test "features: linux.mountExtensions" {
-  # runtime-spec 1.1 added it; runc 1.1 does not report it.
-  require_lodge
+  require_lodge "runc 1.1 does not report mountExtensions"
   features_json
   features_has '(.linux.mountExtensions | type == "object") and (.linux.mountExtensions.idmap.enabled | type == "boolean")'
 }

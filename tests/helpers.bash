@@ -16,7 +16,12 @@ CACHE_DIR=${LODGE_TEST_CACHE:-$TESTS_DIR/.cache}
 ROOTFS_CACHE=$CACHE_DIR/rootfs
 REF_RUNC=${REF_RUNC:-/usr/sbin/runc}
 : "${LODGE:?set LODGE to the runtime binary under test}"
-: "${RECVTTY:=$CACHE_DIR/recvtty}"
+# The recvtty helper: run-tests exports it; else the build's, else the one
+# run-tests built.
+if [ -z "${RECVTTY:-}" ]; then
+  RECVTTY=$CACHE_DIR/recvtty
+  [ -x "$TESTS_DIR/helpers/recvtty" ] && RECVTTY=$TESTS_DIR/helpers/recvtty
+fi
 
 # The first line of `$LODGE --version`, looked up once per run.
 if [ -z "${LODGE_VERSION_LINE+set}" ]; then
@@ -34,9 +39,10 @@ is_runc() {
   grep -q '^runc version' <<<"$LODGE_VERSION_LINE"
 }
 
-# Skip the current test unless $LODGE is lodge.
+# require_lodge [WHY]: skip the current test ("lodge-specific: WHY")
+# unless $LODGE is lodge.
 require_lodge() {
-  is_lodge || skip "lodge-specific"
+  is_lodge || skip "lodge-specific${1:+: $1}"
 }
 
 # True when a side-by-side comparison with the reference runc makes sense.

@@ -268,7 +268,7 @@ wait_for_signal() {
   update_config '.process.terminal = true'
   "$RECVTTY" -w hello "$TEST_DIR/console.sock" >"$TEST_DIR/tty.out" 2>"$TEST_DIR/recvtty.err" &
   recv=$!
-  for ((i = 0; i < 250 && ! -S $TEST_DIR/console.sock; i++)); do sleep 0.02; done
+  wait_for_file "$TEST_DIR/console.sock"
   create_container "$ID" --console-socket "$TEST_DIR/console.sock"
   lodge start "$ID"
   rc=0
@@ -286,7 +286,7 @@ wait_for_signal() {
   update_config '.process.terminal = true'
   "$RECVTTY" "$TEST_DIR/console.sock" >"$TEST_DIR/tty.out" &
   recv=$!
-  for ((i = 0; i < 250 && ! -S $TEST_DIR/console.sock; i++)); do sleep 0.02; done
+  wait_for_file "$TEST_DIR/console.sock"
   start_container "$ID" --console-socket "$TEST_DIR/console.sock"
   timeout 20 tail --pid="$recv" -f /dev/null
   assert_contains "$(cat "$TEST_DIR/tty.out")" is-char
@@ -367,8 +367,7 @@ wait_for_signal() {
 }
 
 @test "kill: SIGRTMIN+3 and RTMIN+3 by name" {
-  # runc 1.1 rejects these names (unknown signal); lodge accepts them.
-  require_lodge
+  require_lodge "runc 1.1 rejects RTMIN+N signal names"
   start_trap_container 37 36
   lodge kill "$ID" SIGRTMIN+3
   wait_for_signal 37
