@@ -908,6 +908,7 @@ lodge_cgroup_kill_all (const char *path, int sig, lodge_error_t *err)
   if (sig == SIGKILL && l.unified >= 0
       && lodge_cg_has_file (&l, CG_CORE, path, "cgroup.kill"))
     {
+      lodge_debug ("kill cgroup %s through cgroup.kill", path);
       ret = lodge_cg_write (&l, CG_CORE, path, "cgroup.kill", "1", err);
       /* Tasks frozen by the v1 freezer die only once thawed. */
       if (ret == 0 && was_frozen && l.ctrl[CG_FREEZER] >= 0)
