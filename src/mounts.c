@@ -428,6 +428,21 @@ resolve_source (const struct lodge_mount_context *mc, const char *src,
   return 0;
 }
 
+/* What was just mounted at `dest` gets the flags a plain mount(2) of a
+ * bind cannot set: a remount of the mount now on top. */
+static int
+remount_dest (const struct lodge_mount_context *mc, const char *dest,
+              unsigned long flags, size_t index, lodge_error_t *err)
+{
+  if (!(flags & ~(unsigned long) MS_REC))
+    return 0;
+  cleanup_close int top
+      = lodge_open_in_root (mc->rootfd, dest, false, false, err);
+  if (top < 0 || lodge_remount_fd (top, flags, err) < 0)
+    return lodge_error_prefix (err, "mounts[%zu] %s", index, dest);
+  return 0;
+}
+
 int
 lodge_mount_one (const struct lodge_mount_context *mc,
                  const struct oci_mount *m, size_t index, lodge_error_t *err)
@@ -490,16 +505,8 @@ lodge_mount_one (const struct lodge_mount_context *mc,
     {
       if (lodge_idmapped_attach (tree, destfd, dest, err) < 0)
         goto out;
-      if (flags & ~(unsigned long) MS_REC)
-        {
-          cleanup_close int top
-              = lodge_open_in_root (mc->rootfd, dest, false, false, err);
-          if (top < 0 || lodge_remount_fd (top, flags, err) < 0)
-            {
-              lodge_error_prefix (err, "mounts[%zu] %s", index, dest);
-              goto out;
-            }
-        }
+      if (remount_dest (mc, dest, flags, index, err) < 0)
+        goto out;
     }
   else if (bind)
     {
@@ -510,16 +517,8 @@ lodge_mount_one (const struct lodge_mount_context *mc,
           lodge_error (err, errno, "bind %s on %s", source, dest);
           goto out;
         }
-      if (flags & ~(unsigned long) MS_REC)
-        {
-          cleanup_close int top
-              = lodge_open_in_root (mc->rootfd, dest, false, false, err);
-          if (top < 0 || lodge_remount_fd (top, flags, err) < 0)
-            {
-              lodge_error_prefix (err, "mounts[%zu] %s", index, dest);
-              goto out;
-            }
-        }
+      if (remount_dest (mc, dest, flags, index, err) < 0)
+        goto out;
     }
   else if (type && (strcmp (type, "cgroup") == 0 || strcmp (type, "cgroup2") == 0))
     {
@@ -547,13 +546,8 @@ lodge_mount_one (const struct lodge_mount_context *mc,
                                                              : "/dev/mqueue";
               r = mount_on_fd (host, destfd, NULL, MS_BIND | MS_REC, NULL);
               e = errno;
-              if (r == 0 && (flags & ~(unsigned long) MS_REC))
-                {
-                  cleanup_close int top
-                      = lodge_open_in_root (mc->rootfd, dest, false, false, err);
-                  if (top < 0 || lodge_remount_fd (top, flags, err) < 0)
-                    goto out;
-                }
+              if (r == 0 && remount_dest (mc, dest, flags, index, err) < 0)
+                goto out;
             }
         }
       if (r < 0 && strcmp (type, "devpts") == 0 && (e == EINVAL || e == EPERM)
