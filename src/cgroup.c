@@ -45,12 +45,12 @@
 /* ---- controllers and hierarchies ------------------------------------- */
 
 static const char *const ctrl_v1[CG_NCTRL]
-    = { "cpu",     "cpuacct", "cpuset",  "memory",  "devices",
-        "freezer", "blkio",   "pids",    "hugetlb", "net_cls",
-        "net_prio", "rdma",   "misc",    "perf_event" };
+    = { "cpu",      "cpuacct", "cpuset", "memory",    "devices",
+        "freezer",  "blkio",   "pids",   "hugetlb",   "net_cls",
+        "net_prio", "rdma",    "misc",   "perf_event" };
 static const char *const ctrl_v2[CG_NCTRL]
-    = { "cpu",  NULL,   "cpuset", "memory", NULL,  NULL,  "io",
-        "pids", "hugetlb", NULL,  NULL,     "rdma", "misc", "perf_event" };
+    = { "cpu",  NULL,      "cpuset", "memory", NULL,   NULL,   "io",
+        "pids", "hugetlb", NULL,     NULL,     "rdma", "misc", "perf_event" };
 
 const char *
 lodge_cg_ctrl_name (int ctrl, bool v2)
@@ -97,7 +97,8 @@ v2_controllers (const char *mountpoint)
       return 0;
     }
   char *save = NULL;
-  for (char *w = strtok_r (v, " \n", &save); w; w = strtok_r (NULL, " \n", &save))
+  for (char *w = strtok_r (v, " \n", &save); w;
+       w = strtok_r (NULL, " \n", &save))
     {
       int c = lodge_cg_ctrl_from_name (w);
       if (c >= 0)
@@ -260,15 +261,15 @@ libcg_errno (int r)
   return 0;
 }
 
+/* A failed libcgroup call as an error about `what` (freed here). */
 static int
-libcg_fail (lodge_error_t *err, int r, const char *fmt, const char *a,
-            const char *b, const char *c)
+libcg_fail (lodge_error_t *err, int r, char *what)
 {
-  cleanup_free char *what = lodge_strdup_printf (fmt, a, b, c);
+  cleanup_free char *w = what;
   int e = libcg_errno (r);
   if (e)
-    return lodge_error (err, e, "%s", what);
-  return lodge_error (err, 0, "%s: %s", what, cgroup_strerror (r));
+    return lodge_error (err, e, "%s", w);
+  return lodge_error (err, 0, "%s: %s", w, cgroup_strerror (r));
 }
 
 /* Any controller of the hierarchy: libcgroup finds the directory through
@@ -318,7 +319,8 @@ lodge_cg_write (const struct lodge_cg_layout *l, int ctrl, const char *path,
     r = cgroup_modify_cgroup (cg);
   cgroup_free (&cg);
   if (r != 0)
-    return libcg_fail (err, r, "write %s to %s/%s", value, dir, file);
+    return libcg_fail (
+        err, r, lodge_strdup_printf ("write %s to %s/%s", value, dir, file));
   return 0;
 }
 
@@ -335,8 +337,8 @@ lodge_cg_read (const struct lodge_cg_layout *l, int ctrl, const char *path,
 }
 
 bool
-lodge_cg_has_file (const struct lodge_cg_layout *l, int ctrl,
-                   const char *path, const char *file)
+lodge_cg_has_file (const struct lodge_cg_layout *l, int ctrl, const char *path,
+                   const char *file)
 {
   int hi = lodge_cg_layout_hier (l, ctrl);
   if (hi < 0)
@@ -486,7 +488,8 @@ cpuset_fill (const char *mountpoint, const char *path)
       for (size_t f = 0; f < 2; f++)
         {
           cleanup_free char *mine = NULL, *theirs = NULL;
-          cleanup_free char *mp = lodge_strdup_printf ("%s/%s", child, files[f]);
+          cleanup_free char *mp
+              = lodge_strdup_printf ("%s/%s", child, files[f]);
           cleanup_free char *pp = lodge_strdup_printf ("%s/%s", dir, files[f]);
           lodge_error_t e = NULL;
           if (lodge_read_file (mp, &mine, NULL, &e) == 0 && mine[0] == '\n'
@@ -597,7 +600,7 @@ create_leaf (const struct lodge_cg_layout *l, const char *path,
       *made = true;
       if (r != 0)
         {
-          libcg_fail (err, r, "create cgroup %s%s%s", path, "", "");
+          libcg_fail (err, r, lodge_strdup_printf ("create cgroup %s", path));
           goto fail;
         }
     }
@@ -620,7 +623,11 @@ join (const struct lodge_cg_layout *l, const char *path, pid_t pid,
     {
       const struct lodge_cg_hier *h = &l->h[i];
       cleanup_free char *dir = lodge_cg_dir (l, (int)i, path);
-      if (!libcg_owns (h))
+      /* cgroup.procs of the unified hierarchy is a core file: libcgroup
+       * 2.0.2 refuses to attach there ("Cgroup is not mounted") unless its
+       * controller is enabled in the group, which a joined group made by
+       * someone else need not have. */
+      if (h->v2 || !libcg_owns (h))
         {
           if (plain_write (dir, "cgroup.procs", pidbuf, err) < 0)
             return lodge_error_prefix (err, "join cgroup %s", path);
@@ -634,16 +641,20 @@ join (const struct lodge_cg_layout *l, const char *path, pid_t pid,
       cgroup_free (&cg);
       if (r != 0)
         {
-          libcg_fail (err, r, "move process %s into %s%s", pidbuf, dir, "");
+          libcg_fail (
+              err, r,
+              lodge_strdup_printf ("move process %s into %s", pidbuf, dir));
           return lodge_error_prefix (err, "join cgroup %s", path);
         }
     }
   return 0;
 }
 
-int
-lodge_cgroup_enter (const char *path, pid_t pid, const struct oci_resources *r,
-                    bool *created, lodge_error_t *err)
+/* Make what is missing of the cgroup, apply `r` (when `apply`), move `pid`
+ * in. */
+static int
+enter (const char *path, pid_t pid, const struct oci_resources *r, bool apply,
+       bool *created, lodge_error_t *err)
 {
   struct lodge_cg_layout l;
   *created = false;
@@ -652,8 +663,9 @@ lodge_cgroup_enter (const char *path, pid_t pid, const struct oci_resources *r,
   if (l.n == 0)
     {
       lodge_cg_layout_free (&l);
-      return lodge_error (err, 0, "create cgroup %s: no cgroup hierarchy is "
-                                  "mounted",
+      return lodge_error (err, 0,
+                          "create cgroup %s: no cgroup hierarchy is "
+                          "mounted",
                           path);
     }
   bool existed[l.n], existed_any = false, made = false;
@@ -667,19 +679,32 @@ lodge_cgroup_enter (const char *path, pid_t pid, const struct oci_resources *r,
   /* Only a cgroup lodge made whole is lodge's to remove: one that was
    * there already, in any hierarchy, is joined and left alone. */
   *created = made && !existed_any;
-  if (ret == 0 && made && l.ctrl[CG_CPUSET] >= 0
-      && !existed[l.ctrl[CG_CPUSET]] && !l.h[l.ctrl[CG_CPUSET]].v2)
+  if (ret == 0 && made && l.ctrl[CG_CPUSET] >= 0 && !existed[l.ctrl[CG_CPUSET]]
+      && !l.h[l.ctrl[CG_CPUSET]].v2)
     cpuset_fill (l.h[l.ctrl[CG_CPUSET]].mountpoint, path);
-  if (ret == 0 && !existed_any)
+  /* A new cgroup gets the config's resources, or at least the default
+   * device rules; a joined one keeps what it has unless the config asks
+   * for something (as runc applies it then). */
+  if (ret == 0 && apply && (!existed_any || r != NULL))
     ret = lodge_cg_apply (&l, path, r, false, err);
-  else if (ret == 0)
-    lodge_debug ("cgroup %s exists: joined as it is, linux.resources not "
-                 "applied",
-                 path);
   if (ret == 0)
     ret = join (&l, path, pid, err);
   lodge_cg_layout_free (&l);
   return ret;
+}
+
+int
+lodge_cgroup_enter (const char *path, pid_t pid, const struct oci_resources *r,
+                    bool *created, lodge_error_t *err)
+{
+  return enter (path, pid, r, true, created, err);
+}
+
+int
+lodge_cgroup_join (const char *path, pid_t pid, lodge_error_t *err)
+{
+  bool created;
+  return enter (path, pid, NULL, false, &created, err);
 }
 
 int
@@ -739,8 +764,8 @@ pids_walk (const char *dir, pid_t **v, size_t *n, int depth)
 static int
 procs_hier (const struct lodge_cg_layout *l, const char *path)
 {
-  int order[] = { l->unified, l->ctrl[CG_FREEZER], l->ctrl[CG_PIDS],
-                  l->n ? 0 : -1 };
+  int order[]
+      = { l->unified, l->ctrl[CG_FREEZER], l->ctrl[CG_PIDS], l->n ? 0 : -1 };
   for (size_t i = 0; i < sizeof order / sizeof *order; i++)
     if (order[i] >= 0)
       {
@@ -822,8 +847,9 @@ lodge_cg_set_frozen (const struct lodge_cg_layout *l, const char *path,
                      bool frozen, lodge_error_t *err)
 {
   bool v1 = l->ctrl[CG_FREEZER] >= 0;
-  if (!v1 && !(l->unified >= 0
-               && lodge_cg_has_file (l, CG_CORE, path, "cgroup.freeze")))
+  if (!v1
+      && !(l->unified >= 0
+           && lodge_cg_has_file (l, CG_CORE, path, "cgroup.freeze")))
     return lodge_error (err, 0, "%s cgroup %s: no freezer on this host",
                         frozen ? "freeze" : "thaw", path);
   int ctrl = v1 ? CG_FREEZER : CG_CORE;
@@ -920,8 +946,8 @@ lodge_cgroup_kill_all (const char *path, int sig, lodge_error_t *err)
 
   /* Freeze so nothing forks past the walk; SIGKILL still lands on frozen
    * tasks, other signals wait for the thaw. */
-  bool froze = !was_frozen
-               && lodge_cg_set_frozen (&l, path, true, &ignored) == 0;
+  bool froze
+      = !was_frozen && lodge_cg_set_frozen (&l, path, true, &ignored) == 0;
   lodge_error_free (&ignored);
   pid_t *pids = NULL;
   size_t np = 0;

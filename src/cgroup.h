@@ -29,11 +29,16 @@ int lodge_cgroup_path_for (const struct oci_config *c, const char *id,
 /* Make the cgroup in every hierarchy, apply all of linux.resources to it
  * (errors name the JSON field), and move `pid` in.  *created says whether
  * lodge made it: a cgroup that existed already (in any hierarchy) is
- * joined as it is and must never be removed by lodge.  On failure *created
- * still says what to clean up. */
+ * joined, gets `r` only when there is one, and must never be removed by
+ * lodge.  On failure *created still says what to clean up. */
 int lodge_cgroup_enter (const char *path, pid_t pid,
                         const struct oci_resources *r, bool *created,
                         lodge_error_t *err);
+
+/* Move `pid` into an existing container's cgroup (or a cgroup below it,
+ * made when missing) without touching its limits or device rules: for
+ * processes that join a container, like exec's. */
+int lodge_cgroup_join (const char *path, pid_t pid, lodge_error_t *err);
 
 /* Apply `r` to a running container's cgroup (`update`): only the fields
  * it has; device rules only when it has some (the default rules are
@@ -64,8 +69,7 @@ int lodge_cgroup_freeze (const char *path, bool frozen, lodge_error_t *err);
 bool lodge_cgroup_is_frozen (const char *path);
 
 /* The default device rules every container gets (runc's list). */
-int lodge_cgroup_default_devices (struct oci_device_cgroup **out,
-                                  size_t *len);
+int lodge_cgroup_default_devices (struct oci_device_cgroup **out, size_t *len);
 
 /* ---- events (cgroup_stats.c) ------------------------------------------ */
 

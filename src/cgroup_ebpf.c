@@ -173,12 +173,9 @@ lodge_cg_dev_policy (const struct lodge_cg_dev_rule *rules, size_t n,
 
 /* ---- the program --------------------------------------------------------- */
 
-#define INSN(c, d, s, o, i)                                                   \
-  ((struct bpf_insn){ .code = (c),                                            \
-                      .dst_reg = (d),                                         \
-                      .src_reg = (s),                                         \
-                      .off = (o),                                             \
-                      .imm = (i) })
+#define INSN(c, d, s, o, i)                                                    \
+  ((struct bpf_insn){                                                          \
+      .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
 #define LDX_W(d, s, o) INSN (BPF_LDX | BPF_W | BPF_MEM, d, s, o, 0)
 #define ALU32_IMM(op, d, i) INSN (BPF_ALU | (op) | BPF_K, d, 0, 0, i)
 #define MOV32_REG(d, s) INSN (BPF_ALU | BPF_MOV | BPF_X, d, s, 0, 0)
@@ -210,10 +207,9 @@ lodge_cg_dev_program (const struct lodge_cg_dev_policy *p, void **insns,
       const struct lodge_cg_dev_rule *e = &p->ex[i];
       size_t jumps[4], nj = 0;
       jumps[nj++] = n;
-      v[n++] = JMP_IMM (BPF_JNE, BPF_REG_2,
-                        e->type == 'b' ? BPF_DEVCG_DEV_BLOCK
-                                       : BPF_DEVCG_DEV_CHAR,
-                        0);
+      v[n++] = JMP_IMM (
+          BPF_JNE, BPF_REG_2,
+          e->type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR, 0);
       if (e->access != CG_DEV_RWM)
         {
           unsigned acc = 0;

@@ -50,10 +50,8 @@ struct lodge_cg_hier
 {
   char *mountpoint;
   bool v2;
-  char *name;        /* a named v1 hierarchy ("systemd"), else NULL */
-  unsigned ctrls;    /* 1 << enum lodge_cg_ctrl, for those it carries */
-  bool libcgroup;    /* libcgroup knows every controller here, at this
-                        mountpoint, so it can create, attach and write */
+  char *name;     /* a named v1 hierarchy ("systemd"), else NULL */
+  unsigned ctrls; /* 1 << enum lodge_cg_ctrl, for those it carries */
 };
 
 struct lodge_cg_layout
@@ -78,13 +76,11 @@ char *lodge_cg_dir (const struct lodge_cg_layout *l, int hier,
 /* Write `value` to `file` of the container's cgroup in the hierarchy of
  * `ctrl`: through libcgroup when it knows the hierarchy, else plain file
  * I/O.  Errors read "write VALUE to DIR/FILE: <strerror>". */
-int lodge_cg_write (const struct lodge_cg_layout *l, int ctrl,
-                    const char *path, const char *file, const char *value,
-                    lodge_error_t *err);
+int lodge_cg_write (const struct lodge_cg_layout *l, int ctrl, const char *path,
+                    const char *file, const char *value, lodge_error_t *err);
 /* Read a whole file of the container's cgroup (plain I/O). */
-int lodge_cg_read (const struct lodge_cg_layout *l, int ctrl,
-                   const char *path, const char *file, char **out,
-                   lodge_error_t *err);
+int lodge_cg_read (const struct lodge_cg_layout *l, int ctrl, const char *path,
+                   const char *file, char **out, lodge_error_t *err);
 bool lodge_cg_has_file (const struct lodge_cg_layout *l, int ctrl,
                         const char *path, const char *file);
 
@@ -98,19 +94,19 @@ bool lodge_cg_frozen (const struct lodge_cg_layout *l, const char *path);
 
 enum
 {
-  CG_SET_OPTIONAL = 1 << 0, /* skip when the file does not exist */
-  CG_SET_RETRY = 1 << 1,    /* EINVAL: retry once the controller's other
-                               writes are done (cfs period vs quota) */
-  CG_SET_READBACK = 1 << 2, /* the kernel clamps: read back, fail if it
-                               differs (cpu.shares) */
+  CG_SET_OPTIONAL = 1 << 0,    /* skip when the file does not exist */
+  CG_SET_RETRY = 1 << 1,       /* EINVAL: retry once the controller's other
+                                  writes are done (cfs period vs quota) */
+  CG_SET_READBACK = 1 << 2,    /* the kernel clamps: read back, fail if it
+                                  differs (cpu.shares) */
   CG_SET_CHECK_USAGE = 1 << 3, /* memory.checkBeforeUpdate */
   CG_SET_UNIFIED = 1 << 4,     /* a linux.resources.unified key */
 };
 
 struct lodge_cg_setting
 {
-  int ctrl;        /* enum lodge_cg_ctrl, or CG_CORE */
-  char *file;      /* "memory.limit_in_bytes" */
+  int ctrl;   /* enum lodge_cg_ctrl, or CG_CORE */
+  char *file; /* "memory.limit_in_bytes" */
   char *value;
   char *alt_file;  /* written instead (with alt_value) when `file` is not */
   char *alt_value; /*   there: blkio.bfq.weight / blkio.weight */
@@ -129,8 +125,7 @@ struct lodge_cg_settings
  * Devices are not in here (v1 rules and the eBPF program are made by
  * lodge_cg_device_*).  Pure: reads nothing from the host. */
 int lodge_cg_settings_build (const struct oci_resources *r, unsigned v2_mask,
-                             struct lodge_cg_settings *out,
-                             lodge_error_t *err);
+                             struct lodge_cg_settings *out, lodge_error_t *err);
 void lodge_cg_settings_free (struct lodge_cg_settings *s);
 
 /* Apply everything in `r` to the container's cgroup (made already).
@@ -160,9 +155,9 @@ enum
 
 struct lodge_cg_dev_rule
 {
-  char type;      /* 'a', 'b' or 'c' */
-  int64_t major;  /* -1: any */
-  int64_t minor;  /* -1: any */
+  char type;       /* 'a', 'b' or 'c' */
+  int64_t major;   /* -1: any */
+  int64_t minor;   /* -1: any */
   unsigned access; /* CG_DEV_* bits */
   bool allow;
 };

@@ -124,8 +124,8 @@ v2_limit (int64_t v)
 }
 
 static int
-build_memory (const struct oci_memory *m, bool v2,
-              struct lodge_cg_settings *s, lodge_error_t *err)
+build_memory (const struct oci_memory *m, bool v2, struct lodge_cg_settings *s,
+              lodge_error_t *err)
 {
   int64_t limit = m->has_limit ? m->limit : 0;
   int64_t swap = m->has_swap ? m->swap : 0;
@@ -181,8 +181,8 @@ build_memory (const struct oci_memory *m, bool v2,
   if (sw != 0 || (swap > 0 && swap == limit))
     /* Without swap on the host the file is missing: setting "no swap" or
      * "any swap" is then already true. */
-    add (s, CG_MEMORY, "memory.swap.max", v2_limit (sw),
-         FIELD ("memory.swap"), sw == -1 || sw == 0 ? CG_SET_OPTIONAL : 0);
+    add (s, CG_MEMORY, "memory.swap.max", v2_limit (sw), FIELD ("memory.swap"),
+         sw == -1 || sw == 0 ? CG_SET_OPTIONAL : 0);
   if (limit != 0)
     add (s, CG_MEMORY, "memory.max", v2_limit (limit), FIELD ("memory.limit"),
          check);
@@ -207,8 +207,8 @@ build_cpu (const struct oci_cpu *c, bool v2, struct lodge_cg_settings *s,
              FIELD ("cpu.realtimePeriod"), 0);
       if (c->has_realtime_runtime && c->realtime_runtime != 0)
         add (s, CG_CPU, "cpu.rt_runtime_us",
-             F ("%" PRId64, c->realtime_runtime),
-             FIELD ("cpu.realtimeRuntime"), 0);
+             F ("%" PRId64, c->realtime_runtime), FIELD ("cpu.realtimeRuntime"),
+             0);
       if (c->has_shares && c->shares != 0)
         add (s, CG_CPU, "cpu.shares", F ("%" PRIu64, c->shares),
              FIELD ("cpu.shares"), CG_SET_READBACK);
@@ -248,7 +248,7 @@ build_cpu (const struct oci_cpu *c, bool v2, struct lodge_cg_settings *s,
       if (quota || period)
         {
           char *v = c->has_quota && c->quota > 0 ? F ("%" PRId64, c->quota)
-                                                  : strdup ("max");
+                                                 : strdup ("max");
           if (period)
             {
               char *p = F ("%s %" PRIu64, v, c->period);
@@ -340,14 +340,12 @@ build_block_io (const struct oci_block_io *b, bool v2,
   build_throttle (b->throttle_read_bps_device, b->throttle_read_bps_device_len,
                   v2, "blkio.throttle.read_bps_device", "rbps",
                   "throttleReadBpsDevice", s);
-  build_throttle (b->throttle_write_bps_device,
-                  b->throttle_write_bps_device_len, v2,
-                  "blkio.throttle.write_bps_device", "wbps",
-                  "throttleWriteBpsDevice", s);
-  build_throttle (b->throttle_read_iops_device,
-                  b->throttle_read_iops_device_len, v2,
-                  "blkio.throttle.read_iops_device", "riops",
-                  "throttleReadIOPSDevice", s);
+  build_throttle (
+      b->throttle_write_bps_device, b->throttle_write_bps_device_len, v2,
+      "blkio.throttle.write_bps_device", "wbps", "throttleWriteBpsDevice", s);
+  build_throttle (
+      b->throttle_read_iops_device, b->throttle_read_iops_device_len, v2,
+      "blkio.throttle.read_iops_device", "riops", "throttleReadIOPSDevice", s);
   build_throttle (b->throttle_write_iops_device,
                   b->throttle_write_iops_device_len, v2,
                   "blkio.throttle.write_iops_device", "wiops",
@@ -405,10 +403,13 @@ build_unified (const struct oci_map *u, unsigned v1_mask, unsigned v2_mask,
                             "cgroup v2 file name, CONTROLLER.PARAMETER",
                             k);
       cleanup_free char *cname = strndup (k, (size_t)(dot - k));
-      int ctrl = strcmp (cname, "cgroup") == 0 ? CG_CORE
-                                                 : lodge_cg_ctrl_from_name (cname);
-      if (ctrl < 0 || (ctrl != CG_CORE && lodge_cg_ctrl_name (ctrl, true) == NULL)
-          || (ctrl != CG_CORE && strcmp (cname, lodge_cg_ctrl_name (ctrl, true))))
+      int ctrl = strcmp (cname, "cgroup") == 0
+                     ? CG_CORE
+                     : lodge_cg_ctrl_from_name (cname);
+      if (ctrl < 0
+          || (ctrl != CG_CORE && lodge_cg_ctrl_name (ctrl, true) == NULL)
+          || (ctrl != CG_CORE
+              && strcmp (cname, lodge_cg_ctrl_name (ctrl, true))))
         return lodge_error (err, 0,
                             "linux.resources.unified[\"%s\"]: unknown cgroup "
                             "v2 controller \"%s\"",
@@ -461,8 +462,8 @@ lodge_cg_settings_build (const struct oci_resources *r, unsigned v2_mask,
       /* net_cls and net_prio exist on v1 only. */
       if (r->network->has_class_id)
         add (out, CG_NET_CLS, "net_cls.classid",
-             F ("%" PRIu32, r->network->class_id),
-             FIELD ("network.classID"), 0);
+             F ("%" PRIu32, r->network->class_id), FIELD ("network.classID"),
+             0);
       for (size_t i = 0; i < r->network->priorities_len; i++)
         add (out, CG_NET_PRIO, "net_prio.ifpriomap",
              F ("%s %" PRIu32, r->network->priorities[i].name,
@@ -485,8 +486,8 @@ lodge_cg_settings_build (const struct oci_resources *r, unsigned v2_mask,
           free (v);
           v = n;
         }
-      add (out, CG_RDMA, "rdma.max", v, F ("linux.resources.rdma.%s", e->device),
-           0);
+      add (out, CG_RDMA, "rdma.max", v,
+           F ("linux.resources.rdma.%s", e->device), 0);
     }
   /* Last, so a unified key wins over the field it overlaps, as in runc. */
   if (ret == 0)
@@ -520,9 +521,9 @@ order_v1_memory (const struct lodge_cg_layout *l, const char *path,
   cleanup_free char *cur = NULL;
   lodge_error_t e = NULL;
   bool first = strcmp (s->v[sw].value, "-1") == 0;
-  if (!first && lodge_cg_read (l, CG_MEMORY, path, "memory.limit_in_bytes",
-                               &cur, &e)
-                    == 0)
+  if (!first
+      && lodge_cg_read (l, CG_MEMORY, path, "memory.limit_in_bytes", &cur, &e)
+             == 0)
     first = strtoull (cur, NULL, 10) < strtoull (s->v[sw].value, NULL, 10);
   lodge_error_free (&e);
   if (first)
@@ -575,7 +576,8 @@ apply_one (const struct lodge_cg_layout *l, const char *path,
       file = x->alt_file;
       value = x->alt_value;
     }
-  if ((x->flags & CG_SET_OPTIONAL) && !lodge_cg_has_file (l, x->ctrl, path, file))
+  if ((x->flags & CG_SET_OPTIONAL)
+      && !lodge_cg_has_file (l, x->ctrl, path, file))
     return 0;
   if ((x->flags & CG_SET_CHECK_USAGE)
       && check_usage (l, path, x, l->h[hi].v2, err) < 0)

@@ -94,7 +94,8 @@ u64_array (struct oci_json *j, const char *key, const uint64_t *v, size_t n)
   oci_json_array_close (j);
 }
 
-/* ---- cpu ------------------------------------------------------------------ */
+/* ---- cpu ------------------------------------------------------------------
+ */
 
 static size_t
 split_u64 (const char *text, uint64_t **out)
@@ -140,8 +141,8 @@ stats_cpu (const struct lodge_cg_layout *l, const char *path,
   if (acct >= 0 && !l->h[acct].v2)
     {
       total = read_u64 (l, CG_CPUACCT, path, "cpuacct.usage");
-      cleanup_free char *pc = read_text (l, CG_CPUACCT, path,
-                                         "cpuacct.usage_percpu");
+      cleanup_free char *pc
+          = read_text (l, CG_CPUACCT, path, "cpuacct.usage_percpu");
       if (pc)
         npercpu = split_u64 (pc, &percpu);
       /* cpuacct.usage_all: "cpu user system", then one line per cpu. */
@@ -191,7 +192,7 @@ stats_cpu (const struct lodge_cg_layout *l, const char *path,
           periods = keyed (st, "nr_periods");
           throttled = keyed (st, "nr_throttled");
           throttled_time = l->h[cpu].v2 ? keyed (st, "throttled_usec") * 1000
-                                         : keyed (st, "throttled_time");
+                                        : keyed (st, "throttled_time");
         }
     }
   oci_json_key (j, "cpu");
@@ -273,14 +274,15 @@ stats_cpuset (const struct lodge_cg_layout *l, const char *path,
     kv_u64 (j, flags[i][0],
             h >= 0 && !v2 ? read_u64 (l, CG_CPUSET, path, flags[i][1]) : 0);
   cleanup_free char *lvl
-      = h >= 0 && !v2 ? read_text (l, CG_CPUSET, path,
-                                   "cpuset.sched_relax_domain_level")
-                      : NULL;
+      = h >= 0 && !v2
+            ? read_text (l, CG_CPUSET, path, "cpuset.sched_relax_domain_level")
+            : NULL;
   oci_json_kv_int (j, "sched_relax_domain_level", lvl ? atoll (lvl) : 0);
   oci_json_map_close (j);
 }
 
-/* ---- memory --------------------------------------------------------------- */
+/* ---- memory ---------------------------------------------------------------
+ */
 
 static void
 memory_entry (struct oci_json *j, const char *key, uint64_t limit,
@@ -375,7 +377,8 @@ stats_memory (const struct lodge_cg_layout *l, const char *path,
   oci_json_map_close (j);
 }
 
-/* ---- pids, blkio, hugetlb ------------------------------------------------- */
+/* ---- pids, blkio, hugetlb -------------------------------------------------
+ */
 
 static void
 stats_pids (const struct lodge_cg_layout *l, const char *path,
@@ -594,13 +597,14 @@ lodge_cgroup_stats (const char *path, struct oci_json *j, lodge_error_t *err)
   return 0;
 }
 
-/* ---- OOM notifications ---------------------------------------------------- */
+/* ---- OOM notifications ----------------------------------------------------
+ */
 
 struct lodge_cgroup_oom
 {
-  int fd;      /* what to poll: an eventfd (v1) or an inotify fd (v2) */
+  int fd; /* what to poll: an eventfd (v1) or an inotify fd (v2) */
   bool v2;
-  char *dir;   /* the memory cgroup directory */
+  char *dir;          /* the memory cgroup directory */
   uint64_t oom_kills; /* v2: memory.events oom_kill seen so far */
 };
 
@@ -673,10 +677,10 @@ lodge_cgroup_oom_watch (const char *path, struct lodge_cgroup_oom **out,
       /* cgroup.event_control takes "<eventfd> <fd of memory.oom_control>";
        * the eventfd then counts OOM situations (and fires once more when
        * the cgroup is removed). */
-      cleanup_free char *oc = lodge_strdup_printf ("%s/memory.oom_control",
-                                                   w->dir);
-      cleanup_free char *ec = lodge_strdup_printf ("%s/cgroup.event_control",
-                                                   w->dir);
+      cleanup_free char *oc
+          = lodge_strdup_printf ("%s/memory.oom_control", w->dir);
+      cleanup_free char *ec
+          = lodge_strdup_printf ("%s/cgroup.event_control", w->dir);
       cleanup_close int ofd = open (oc, O_RDONLY | O_CLOEXEC);
       cleanup_close int cfd = open (ec, O_WRONLY | O_CLOEXEC);
       w->fd = eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -704,8 +708,8 @@ lodge_cgroup_oom_watch (const char *path, struct lodge_cgroup_oom **out,
 }
 
 int
-lodge_cgroup_oom_read (struct lodge_cgroup_oom *w, uint64_t *events,
-                       bool *gone, lodge_error_t *err)
+lodge_cgroup_oom_read (struct lodge_cgroup_oom *w, uint64_t *events, bool *gone,
+                       lodge_error_t *err)
 {
   *events = 0;
   *gone = false;
@@ -726,8 +730,7 @@ lodge_cgroup_oom_read (struct lodge_cgroup_oom *w, uint64_t *events,
         {
           if (errno == EAGAIN)
             return 0;
-          return lodge_error (err, errno, "read the OOM eventfd of %s",
-                              w->dir);
+          return lodge_error (err, errno, "read the OOM eventfd of %s", w->dir);
         }
       *events = n;
     }

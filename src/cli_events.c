@@ -33,9 +33,9 @@ parse_duration (const char *s, unsigned *out)
   {
     const char *unit;
     double ms;
-  } units[] = { { "ns", 1e-6 }, { "us", 1e-3 }, { "\xc2\xb5s", 1e-3 },
-                { "ms", 1 },    { "s", 1e3 },   { "m", 60e3 },
-                { "h", 3600e3 } };
+  } units[]
+      = { { "ns", 1e-6 }, { "us", 1e-3 }, { "\xc2\xb5s", 1e-3 }, { "ms", 1 },
+          { "s", 1e3 },   { "m", 60e3 },  { "h", 3600e3 } };
   double total = 0;
   const char *p = s;
   if (*p == '\0')

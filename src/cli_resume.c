@@ -16,7 +16,7 @@ no_option (void *ctx, int id, const char *arg, lodge_error_t *err)
 
 int
 lodge_cmd_resume (struct lodge_context *ctx, int argc, char **argv,
-                 lodge_error_t *err)
+                  lodge_error_t *err)
 {
   int first
       = lodge_parse_options (argc, argv, resume_options, no_option, NULL, err);

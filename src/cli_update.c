@@ -206,8 +206,8 @@ on_option (void *p, int id, const char *arg, lodge_error_t *err)
             name = x->name;
             break;
           }
-      return lodge_error (err, 0, "invalid --%s \"%s\": expected %s", name,
-                          arg, what);
+      return lodge_error (err, 0, "invalid --%s \"%s\": expected %s", name, arg,
+                          what);
     }
   return 0;
 }

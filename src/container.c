@@ -347,6 +347,7 @@ container_create (struct lodge_context *ctx, struct lodge_container *c,
   struct lodge_state_dir dir = { .dirfd = -1 };
   pid_t stage1 = -1, init = -1;
   bool cgroup_created = false;
+  struct lodge_cgroup_oom *oom = NULL;
   struct oci_state *state = NULL;
   int sv[2] = { -1, -1 };
   int ret = -1;
@@ -359,6 +360,18 @@ container_create (struct lodge_context *ctx, struct lodge_container *c,
 
   cleanup_free char *fifo = lodge_strdup_printf ("%s/%s", dir.path,
                                                  LODGE_EXEC_FIFO);
+  /* A first record, before anything else exists: should this command die
+   * half way, `delete` finds the cgroup to remove (the pid, 0, reads as
+   * stopped). */
+  state = make_state (c, 0, "creating");
+  if (state == NULL || lodge_state_write (&dir, state, err) < 0)
+    {
+      if (state == NULL)
+        lodge_error (err, errno, "state");
+      goto fail;
+    }
+  state_release (state, true);
+  state = NULL;
   if (mkfifo (fifo, 0600) < 0)
     {
       lodge_error (err, errno, "create %s", fifo);
@@ -405,6 +418,14 @@ container_create (struct lodge_context *ctx, struct lodge_container *c,
       if (lodge_cgroup_enter (c->cgroup_path, stage1, r, &cgroup_created, err)
           < 0)
         goto fail;
+      /* Under a memory limit the init may be OOM-killed while it sets up;
+       * watch (before it runs) so that create can say so. */
+      if (cgroup_created && r && r->memory && r->memory->has_limit)
+        {
+          lodge_error_t ignored = NULL;
+          if (lodge_cgroup_oom_watch (c->cgroup_path, &oom, &ignored) < 0)
+            lodge_error_free (&ignored);
+        }
       if (cgroup_created)
         {
           cleanup_close int m = openat (dir.dirfd, CGROUP_CREATED_MARK,
@@ -547,6 +568,24 @@ fail:
   *master = -1;
   kill_and_reap (stage1);
   kill_and_reap (init);
+  if (oom)
+    {
+      uint64_t events = 0;
+      bool gone = false;
+      lodge_error_t ignored = NULL;
+      if (lodge_cgroup_oom_read (oom, &events, &gone, &ignored) == 0
+          && events > 0)
+        {
+          const struct oci_memory *m = c->config->linux_->resources->memory;
+          lodge_error_free (err);
+          lodge_error (err, 0,
+                       "container init ran out of memory and was killed by "
+                       "the OOM killer: the memory limit of %lld bytes "
+                       "(linux.resources.memory.limit) is too low",
+                       (long long) m->limit);
+        }
+      lodge_error_free (&ignored);
+    }
   if (cgroup_created)
     {
       lodge_error_t ignored = NULL;
@@ -559,6 +598,7 @@ fail:
     lodge_error_free (&ignored);
   }
 out:
+  lodge_cgroup_oom_free (oom);
   state_release (state, true);
   if (sv[0] >= 0)
     close (sv[0]);

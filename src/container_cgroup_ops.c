@@ -90,7 +90,8 @@ lodge_container_resume (struct lodge_context *ctx, const char *id,
   return r;
 }
 
-/* ---- update --------------------------------------------------------------- */
+/* ---- update ---------------------------------------------------------------
+ */
 
 static int
 read_all_fd (int fd, const char *name, char **out, size_t *len,
@@ -163,16 +164,16 @@ update_resources (const struct lodge_update_options *o,
                        err)
           < 0)
         return -1;
-      if (oci_resources_parse_data (data, len,
-                                    in ? "resources (stdin)" : o->resources,
-                                    &r, err)
+      if (oci_resources_parse_data (
+              data, len, in ? "resources (stdin)" : o->resources, &r, err)
           < 0)
         return -1;
     }
   else if ((r = calloc (1, sizeof *r)) == NULL)
     return lodge_error (err, errno, "update");
 
-#define MEM() ((struct oci_memory *)ensure ((void **)&r->memory, sizeof *r->memory))
+#define MEM()                                                                  \
+  ((struct oci_memory *)ensure ((void **)&r->memory, sizeof *r->memory))
 #define CPU() ((struct oci_cpu *)ensure ((void **)&r->cpu, sizeof *r->cpu))
   if (o->has_memory)
     MEM ()->has_limit = true, r->memory->limit = o->memory;
@@ -180,7 +181,7 @@ update_resources (const struct lodge_update_options *o,
     MEM ()->has_swap = true, r->memory->swap = o->memory_swap;
   if (o->has_memory_reservation)
     MEM ()->has_reservation = true,
-    r->memory->reservation = o->memory_reservation;
+        r->memory->reservation = o->memory_reservation;
   if (o->has_kernel_memory)
     MEM ()->has_kernel = true, r->memory->kernel = o->kernel_memory;
   if (o->has_kernel_memory_tcp)
@@ -193,10 +194,10 @@ update_resources (const struct lodge_update_options *o,
     CPU ()->has_period = true, r->cpu->period = o->cpu_period;
   if (o->has_cpu_rt_period)
     CPU ()->has_realtime_period = true,
-    r->cpu->realtime_period = o->cpu_rt_period;
+        r->cpu->realtime_period = o->cpu_rt_period;
   if (o->has_cpu_rt_runtime)
     CPU ()->has_realtime_runtime = true,
-    r->cpu->realtime_runtime = o->cpu_rt_runtime;
+        r->cpu->realtime_runtime = o->cpu_rt_runtime;
   if (o->cpuset_cpus)
     {
       free (CPU ()->cpus);
@@ -358,8 +359,9 @@ lodge_container_events (struct lodge_context *ctx, const char *id,
   while (ret == 0)
     {
       long long wait = next - now_ms ();
-      struct pollfd p[2] = { { .fd = pidfd, .events = POLLIN },
-                             { .fd = lodge_cgroup_oom_fd (w), .events = POLLIN } };
+      struct pollfd p[2]
+          = { { .fd = pidfd, .events = POLLIN },
+              { .fd = lodge_cgroup_oom_fd (w), .events = POLLIN } };
       int n = poll (p, w ? 2 : 1, wait > 0 ? (int)wait : 0);
       if (n < 0 && errno != EINTR)
         {
@@ -434,7 +436,8 @@ run_ps (char *const *args, size_t nargs, char **out, lodge_error_t *err)
         if (*c == '\n')
           *c = ' ';
       r = lodge_error (err, 0, "ps: exit status %d: %s",
-                       WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status),
+                       WIFEXITED (status) ? WEXITSTATUS (status)
+                                          : 128 + WTERMSIG (status),
                        *out);
       free (*out);
       *out = NULL;
@@ -458,8 +461,9 @@ field_number (const char *line, int n)
         {
           char *end;
           long v = strtol (p, &end, 10);
-          return end != p && (*end == ' ' || *end == '\t' || *end == '\n'
-                              || *end == '\0')
+          return end != p
+                         && (*end == ' ' || *end == '\t' || *end == '\n'
+                             || *end == '\0')
                      ? v
                      : -1;
         }
@@ -502,11 +506,13 @@ lodge_container_ps (struct lodge_context *ctx, const char *id, bool json,
     }
   /* The PID column is found by its header, as runc does. */
   char *eol = strchr (out, '\n');
-  cleanup_free char *header = strndup (out, eol ? (size_t)(eol - out) : strlen (out));
+  cleanup_free char *header
+      = strndup (out, eol ? (size_t)(eol - out) : strlen (out));
   int col = -1, k = 0;
   char *save = NULL;
   cleanup_free char *hcopy = strdup (header);
-  for (char *w = strtok_r (hcopy, " \t", &save); w; w = strtok_r (NULL, " \t", &save), k++)
+  for (char *w = strtok_r (hcopy, " \t", &save); w;
+       w = strtok_r (NULL, " \t", &save), k++)
     if (strcmp (w, "PID") == 0)
       {
         col = k;

@@ -282,6 +282,11 @@ init_stage2 (struct lodge_container *c)
   cleanup_free char *exe = NULL;
   if (lodge_process_find_executable (proc, &exe, &err) < 0)
     fail (c, &err);
+  /* Before READY, as runc does: an rlimit that cannot be set fails
+   * `create`, whose --log the client reads, instead of killing the process
+   * after `start` with the message on the container's stderr. */
+  if (lodge_process_set_rlimits (proc, &err) < 0)
+    fail (c, &err);
 
   if (slave >= 0 && lodge_terminal_attach (slave, &err) < 0)
     fail (c, &err);
@@ -359,6 +364,8 @@ lodge_init_stage1 (struct lodge_container *c)
     }
   if ((flags & CLONE_NEWTIME)
       && lodge_ns_write_time_offsets (c->config->linux_, &err) < 0)
+    fail (c, &err);
+  if ((flags & CLONE_NEWNET) && lodge_ns_loopback_up (&err) < 0)
     fail (c, &err);
 
   /* The init is the runtime's child (CLONE_PARENT), so `run` can wait for

@@ -420,13 +420,12 @@ lodge_container_exec (struct lodge_context *ctx,
                 strchr (o->cgroup, ':') ? strchr (o->cgroup, ':') + 1
                                         : o->cgroup)
                       : strdup (s->cgroup_path);
-      bool created = false;
       if (o->cgroup && strstr (o->cgroup, ".."))
         {
           lodge_error (err, 0, "invalid --cgroup \"%s\"", o->cgroup);
           goto out;
         }
-      if (lodge_cgroup_enter (path, stage1, NULL, &created, err) < 0)
+      if (lodge_cgroup_join (path, stage1, err) < 0)
         goto out;
     }
   if (lodge_sync_send (sv[0], SYNC_CONTINUE, NULL, 0, err) < 0)

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <net/if.h>
 #include <unistd.h>
 
 #include "namespaces.h"
@@ -192,5 +194,23 @@ lodge_ns_write_time_offsets (const struct oci_linux *l, lodge_error_t *err)
     return lodge_error (err, errno, "open /proc/self/timens_offsets");
   if (write (fd, buf, len) < 0)
     return lodge_error (err, errno, "write linux.timeOffsets");
+  return 0;
+}
+
+int
+lodge_ns_loopback_up (lodge_error_t *err)
+{
+  cleanup_close int s = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (s < 0)
+    return lodge_error (err, errno, "bring up lo: socket");
+  struct ifreq ifr = { 0 };
+  strcpy (ifr.ifr_name, "lo");
+  if (ioctl (s, SIOCGIFFLAGS, &ifr) < 0)
+    return lodge_error (err, errno, "bring up lo: get flags");
+  if (ifr.ifr_flags & IFF_UP)
+    return 0;
+  ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+  if (ioctl (s, SIOCSIFFLAGS, &ifr) < 0)
+    return lodge_error (err, errno, "bring up lo");
   return 0;
 }

@@ -46,4 +46,10 @@ int lodge_ns_write_id_maps (pid_t pid, const struct oci_linux *l,
 int lodge_ns_write_time_offsets (const struct oci_linux *l,
                                  lodge_error_t *err);
 
+/* In the child after unshare(CLONE_NEWNET): set lo up (127.0.0.1/8 and
+ * ::1 come with it), as runc and crun do for a new network namespace, so
+ * a container without a configured network (`podman --network none`,
+ * `ctr run` without --cni) still has localhost. */
+int lodge_ns_loopback_up (lodge_error_t *err);
+
 #endif

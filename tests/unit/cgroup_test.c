@@ -72,13 +72,13 @@ test_conversions (void)
     int64_t swap, memory, want;
     bool ok;
   } sw[] = {
-    { 0, -1, -1, true },         /* unlimited memory: unlimited swap */
-    { -1, 1000, -1, true },      /* max */
-    { 0, 1000, 0, true },        /* unset */
-    { 3000, 1000, 2000, true },  /* memory+swap minus memory */
-    { 1000, 1000, 0, true },     /* equal: no swap */
-    { 500, 1000, 0, false },     /* below the memory limit */
-    { 1000, 0, 0, false },       /* swap without memory */
+    { 0, -1, -1, true },        /* unlimited memory: unlimited swap */
+    { -1, 1000, -1, true },     /* max */
+    { 0, 1000, 0, true },       /* unset */
+    { 3000, 1000, 2000, true }, /* memory+swap minus memory */
+    { 1000, 1000, 0, true },    /* equal: no swap */
+    { 500, 1000, 0, false },    /* below the memory limit */
+    { 1000, 0, 0, false },      /* swap without memory */
     { 1000, -1, 0, false },
   };
   for (size_t i = 0; i < sizeof sw / sizeof *sw; i++)
@@ -87,8 +87,9 @@ test_conversions (void)
       const char *why = NULL;
       int r = lodge_cg_memory_swap_v2 (sw[i].swap, sw[i].memory, &out, &why);
       check (sw[i].ok ? r == 0 && out == sw[i].want : r < 0 && why != NULL,
-             "memory swap %lld with limit %lld on v2 -> %s", (long long)sw[i].swap,
-             (long long)sw[i].memory, sw[i].ok ? "ok" : "error");
+             "memory swap %lld with limit %lld on v2 -> %s",
+             (long long)sw[i].swap, (long long)sw[i].memory,
+             sw[i].ok ? "ok" : "error");
     }
 }
 
@@ -174,8 +175,8 @@ test_settings (void)
         "net_prio.ifpriomap=eth0 5\n";
   if (!check (strcmp (v1, want_v1) == 0, "v1 files and values"))
     printf ("# got:\n%s# want:\n%s", v1, want_v1);
-  bool fields = s.n > 0 && strcmp (s.v[0].field, "linux.resources.memory.limit")
-                                 == 0;
+  bool fields
+      = s.n > 0 && strcmp (s.v[0].field, "linux.resources.memory.limit") == 0;
   check (fields, "v1 settings name their JSON field");
   free (v1);
   lodge_cg_settings_free (&s);
@@ -210,7 +211,8 @@ test_settings (void)
   check (lodge_cg_settings_build (r, 1u << CG_HUGETLB, &s, &err) == 0,
          "hybrid settings build");
   char *hy = render (&s);
-  check (strstr (hy, "memory.limit_in_bytes=") && strstr (hy, "hugetlb.2MB.max=")
+  check (strstr (hy, "memory.limit_in_bytes=")
+             && strstr (hy, "hugetlb.2MB.max=")
              && !strstr (hy, "limit_in_bytes=4194304"),
          "hybrid: memory on v1 files, hugetlb on v2 files");
   free (hy);
@@ -305,8 +307,8 @@ test_settings_errors (void)
                 "linux.resources.cpu.realtimeRuntime: cgroup v2 has no");
   expect_error ("{\"memory\":{\"swappiness\":101}}", 0,
                 "linux.resources.memory.swappiness: invalid value 101");
-  expect_error ("{\"hugepageLimits\":[{\"pageSize\":\"2XB\",\"limit\":1}]}",
-                0, "linux.resources.hugepageLimits[0].pageSize");
+  expect_error ("{\"hugepageLimits\":[{\"pageSize\":\"2XB\",\"limit\":1}]}", 0,
+                "linux.resources.hugepageLimits[0].pageSize");
 }
 
 static void
@@ -314,7 +316,8 @@ test_layout (void)
 {
   /* A v2-only host: one hierarchy, controllers from cgroup.controllers. */
   struct lodge_cg_hier h[] = {
-    { .mountpoint = (char *)"/sys/fs/cgroup", .v2 = true,
+    { .mountpoint = (char *)"/sys/fs/cgroup",
+      .v2 = true,
       .ctrls = (1u << CG_CPU) | (1u << CG_MEMORY) | (1u << CG_PIDS) },
   };
   struct lodge_cg_layout l = { .h = h, .n = 1, .unified = 0 };
@@ -331,7 +334,8 @@ test_layout (void)
   struct lodge_cg_hier hh[] = {
     { .mountpoint = (char *)"/sys/fs/cgroup/memory", .ctrls = 1u << CG_MEMORY },
     { .mountpoint = (char *)"/sys/fs/cgroup/cpu", .ctrls = 1u << CG_CPU },
-    { .mountpoint = (char *)"/sys/fs/cgroup/unified", .v2 = true,
+    { .mountpoint = (char *)"/sys/fs/cgroup/unified",
+      .v2 = true,
       .ctrls = 1u << CG_HUGETLB },
   };
   struct lodge_cg_layout lh = { .h = hh, .n = 3, .unified = 2 };
@@ -349,7 +353,8 @@ test_layout (void)
          "blkio is io on v2");
 }
 
-/* ---- device rules and the eBPF program ------------------------------------ */
+/* ---- device rules and the eBPF program ------------------------------------
+ */
 
 /* Enough of an eBPF interpreter for the instructions the program uses. */
 static int
@@ -444,7 +449,8 @@ test_devices (void)
       check (run_program (p, n, CHR, R, 1, 9) == 1, "/dev/urandom allowed");
       check (run_program (p, n, CHR, R | W, 136, 7) == 1, "/dev/pts/7 allowed");
       check (run_program (p, n, BLK, R, 8, 0) == 0, "/dev/sda read denied");
-      check (run_program (p, n, BLK, M, 8, 0) == 1, "mknod of a block node allowed");
+      check (run_program (p, n, BLK, M, 8, 0) == 1,
+             "mknod of a block node allowed");
       check (run_program (p, n, CHR, R, 1, 11) == 0, "/dev/kmsg denied");
       check (run_program (p, n, CHR, M, 4, 64) == 1, "mknod of any char node");
       lodge_cg_dev_policy_free (&pol);
@@ -517,7 +523,8 @@ test_devices (void)
   oci_resources_free (bad);
 }
 
-/* ---- the kernel ----------------------------------------------------------- */
+/* ---- the kernel -----------------------------------------------------------
+ */
 
 static const char *
 cgroup2_mount (void)
