@@ -89,4 +89,10 @@ int lodge_cgroup_oom_read (struct lodge_cgroup_oom *w, uint64_t *events,
                            bool *gone, lodge_error_t *err);
 void lodge_cgroup_oom_free (struct lodge_cgroup_oom *w);
 
+/* Hand the cgroup to the container's root (uid/gid on the host): its
+ * directory and the files that move processes and enable controllers, in
+ * every hierarchy, so a system container's init can manage its subtree. */
+int lodge_cgroup_delegate (const char *path, uid_t uid, gid_t gid,
+                           lodge_error_t *err);
+
 #endif

@@ -156,9 +156,33 @@ container_load (struct lodge_context *ctx,
                             "uidMappings and gidMappings",
                             i, m->destination);
     }
+  bool delegate = (c->ns.new_flags & CLONE_NEWUSER)
+                  && (c->ns.new_flags & CLONE_NEWCGROUP);
   for (size_t i = 0; i < cfg->annotations.len; i++)
-    if (strcmp (cfg->annotations.keys[i], LODGE_ANNOTATION_ROOTFS_IDMAP) == 0)
-      c->rootfs_idmap = strcmp (cfg->annotations.values[i], "true") == 0;
+    {
+      const char *k = cfg->annotations.keys[i], *v = cfg->annotations.values[i];
+      if (strcmp (k, LODGE_ANNOTATION_ROOTFS_IDMAP) == 0)
+        c->rootfs_idmap = strcmp (v, "true") == 0;
+      else if (strcmp (k, LODGE_ANNOTATION_CGROUP_DELEGATE) == 0)
+        {
+          delegate = strcmp (v, "true") == 0;
+          if (delegate && !(c->ns.new_flags & CLONE_NEWUSER))
+            return lodge_error (err, 0,
+                                "config.json: annotation %s needs a new user "
+                                "namespace",
+                                LODGE_ANNOTATION_CGROUP_DELEGATE);
+        }
+    }
+  if (delegate)
+    {
+      const struct oci_linux *l = cfg->linux_;
+      c->delegate_uid = lodge_userns_host_id (l->uid_mappings,
+                                              l->uid_mappings_len, 0);
+      c->delegate_gid = lodge_userns_host_id (l->gid_mappings,
+                                              l->gid_mappings_len, 0);
+      c->delegate_cgroup = c->delegate_uid != (uid_t) -1
+                           && c->delegate_gid != (gid_t) -1;
+    }
   if (c->rootfs_idmap && !(c->ns.new_flags & CLONE_NEWUSER))
     return lodge_error (err, 0,
                         "config.json: annotation %s needs a new user namespace",
@@ -426,6 +450,11 @@ container_create (struct lodge_context *ctx, struct lodge_container *c,
           if (lodge_cgroup_oom_watch (c->cgroup_path, &oom, &ignored) < 0)
             lodge_error_free (&ignored);
         }
+      if (cgroup_created && c->delegate_cgroup
+          && lodge_cgroup_delegate (c->cgroup_path, c->delegate_uid,
+                                    c->delegate_gid, err)
+                 < 0)
+        goto fail;
       if (cgroup_created)
         {
           cleanup_close int m = openat (dir.dirfd, CGROUP_CREATED_MARK,

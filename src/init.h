@@ -27,6 +27,9 @@ struct lodge_container
   int fifo_fd;   /* exec.fifo, opened read-write: start writes a byte */
   int log_fd;    /* lodge's log file (kept out of the container) */
   bool rootfs_idmap;
+  bool delegate_cgroup; /* chown the cgroup to the container's root */
+  uid_t delegate_uid;
+  gid_t delegate_gid;
   /* In the init: idmapped trees the runtime sent, by mount index (the
    * last entry is the rootfs's), or -1. */
   int *idmap_fds;

@@ -196,3 +196,38 @@ userns_bundle() {
   is_lodge && assert_contains "$stderr" "unprivileged user cannot set cgroup limits"
   [ ! -d "$dir/run/lodge/rl2-$$" ] || fail "state left behind"
 }
+
+@test "delegation: with user and cgroup namespaces the cgroup belongs to the container's root" {
+  userns_bundle sh -c 'mkdir /sys/fs/cgroup/pids/sub && echo $$ >/sys/fs/cgroup/pids/sub/cgroup.procs && cat /proc/self/cgroup | grep pids'
+  add_namespace cgroup
+  chown -R 100000:100000 "$BUNDLE/rootfs"
+  update_config '(.mounts[] | select(.destination == "/sys/fs/cgroup") | .options) |= map(select(. != "ro"))'
+  run_bundle
+  assert_success
+  assert_output_contains ":pids:/sub"
+}
+
+@test "delegation: without it the container's root cannot make sub-cgroups" {
+  userns_bundle sh -c 'mkdir /sys/fs/cgroup/pids/sub'
+  add_namespace cgroup
+  update_config '.annotations["io.github.lodge.cgroup.delegate"] = "false"
+    | (.mounts[] | select(.destination == "/sys/fs/cgroup") | .options) |= map(select(. != "ro"))'
+  chown -R 100000:100000 "$BUNDLE/rootfs"
+  run_bundle
+  assert_failure
+  assert_contains "$stderr" "Permission denied"
+}
+
+@test "delegation: the annotation hands over the cgroup dirs and files on the host" {
+  userns_bundle sleep 100
+  update_config '.annotations["io.github.lodge.cgroup.delegate"] = "true"'
+  chown -R 100000:100000 "$BUNDLE/rootfs"
+  start_container
+  for d in /sys/fs/cgroup/pids/lodge/$ID /sys/fs/cgroup/unified/lodge/$ID; do
+    [ -d "$d" ] || continue
+    assert_equal "$(stat -c %u:%g "$d")" 100000:100000
+    assert_equal "$(stat -c %u "$d/cgroup.procs")" 100000
+  done
+  # The limits stay the host's.
+  assert_equal "$(stat -c %u /sys/fs/cgroup/pids/lodge/$ID/pids.max)" 0
+}

@@ -10,4 +10,9 @@
  * owned by the container's root without a chown. */
 #define LODGE_ANNOTATION_ROOTFS_IDMAP LODGE_ANNOTATION_PREFIX "rootfs.idmap"
 
+/* "true": hand the container's cgroup to its root user (needs a new user
+ * namespace); implied by a new user namespace together with a new cgroup
+ * namespace. */
+#define LODGE_ANNOTATION_CGROUP_DELEGATE LODGE_ANNOTATION_PREFIX "cgroup.delegate"
+
 #endif
