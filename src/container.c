@@ -76,7 +76,7 @@ container_load (struct lodge_context *ctx,
                 struct lodge_container *c, lodge_error_t *err)
 {
   memset (c, 0, sizeof *c);
-  c->sync_fd = c->fifo_fd = -1;
+  c->sync_fd = c->fifo_fd = c->devnull_fd = -1;
   c->opts = opts;
   if (lodge_check_id (opts->id, err) < 0)
     return -1;
@@ -218,6 +218,21 @@ container_load (struct lodge_context *ctx,
              < 0)
     return lodge_error_prefix (err, "config.json");
   c->log_fd = lodge_log_fd ();
+
+  /* Socket activation: fds handed to us by systemd (LISTEN_PID is ours)
+   * pass to the container's process as its own, as runc does. */
+  const char *lfds = getenv ("LISTEN_FDS"), *lpid = getenv ("LISTEN_PID");
+  unsigned long nfds;
+  long lp;
+  if (lfds && lpid && lodge_parse_ulong (lfds, &nfds) == 0 && nfds > 0
+      && nfds < 4096 && lodge_parse_long (lpid, &lp) == 0 && lp == getpid ())
+    {
+      c->listen_fds = (unsigned int) nfds;
+      struct oci_process *p = cfg->process;
+      if (lodge_env_set (&p->env, &p->env_len, "LISTEN_FDS", lfds) < 0
+          || lodge_env_set (&p->env, &p->env_len, "LISTEN_PID", "1") < 0)
+        return lodge_error (err, ENOMEM, "environment");
+    }
   return 0;
 }
 

@@ -16,6 +16,7 @@
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -173,6 +174,23 @@ setup_rootfs (struct lodge_container *c, int *master, int *slave,
       < 0)
     return -1;
 
+  /* The node the masks bind, opened and checked now, inside the rootfs:
+   * whatever /dev/null turns into later (a symlink to a file of /proc, say)
+   * the masks stay the null device. */
+  lodge_error_t ignored = NULL;
+  int devnull = lodge_open_in_root (rfd, "/dev/null", false, false, &ignored);
+  lodge_error_free (&ignored);
+  struct stat nst;
+  if (devnull >= 0
+      && (fstat (devnull, &nst) < 0 || !S_ISCHR (nst.st_mode)
+          || major (nst.st_rdev) != 1 || minor (nst.st_rdev) != 3))
+    {
+      close (devnull);
+      return lodge_error (err, 0, "/dev/null in the container is not the "
+                                  "null device");
+    }
+  c->devnull_fd = devnull;
+
   /* The working directory is created when the image lacks it, as runc
    * does. */
   cleanup_close int cwd
@@ -276,7 +294,7 @@ init_stage2 (struct lodge_container *c)
     fail (c, &err);
   if (set_sysctls (cfg->linux_, &err) < 0
       || set_hostname (cfg, (c->ns.new_flags & CLONE_NEWUTS) != 0, &err) < 0
-      || lodge_rootfs_finish (cfg, &err) < 0 || set_personality (cfg->linux_, &err) < 0)
+      || lodge_rootfs_finish (cfg, c->devnull_fd, &err) < 0 || set_personality (cfg->linux_, &err) < 0)
     fail (c, &err);
 
   cleanup_free char *exe = NULL;
@@ -311,13 +329,19 @@ init_stage2 (struct lodge_container *c)
    * hooks have run and the process is the user's. */
 
   /* From here errors go to the container's stderr. */
+  /* The working directory, resolved inside the container (no magic
+   * links: a cwd of /proc/self/fd/N must not lead out). */
+  cleanup_close int cwd_fd
+      = lodge_open_in_root (AT_FDCWD, proc->cwd, false, false, &err);
+  if (cwd_fd < 0)
+    goto exec_failed;
   if (cfg->hooks
       && lodge_hooks_run (&cfg->hooks->start_container, "startContainer",
                           state_created, strlen (state_created), &err)
              < 0)
     goto exec_failed;
-  lodge_process_exec (proc, exe, c->seccomp, &c->caps, c->opts->preserve_fds,
-                      &err);
+  lodge_process_exec (proc, exe, cwd_fd, c->seccomp, &c->caps,
+                      c->opts->preserve_fds + c->listen_fds, &err);
 
 exec_failed:
   fprintf (stderr, "lodge: %s\n", err ? err->msg : "exec failed");
@@ -329,6 +353,23 @@ lodge_init_stage1 (struct lodge_container *c)
 {
   lodge_error_t err = NULL;
   int flags = c->ns.new_flags;
+
+  /* Nothing of the runtime's may be reachable from the container: no
+   * /proc/PID access for its processes while we set up (dumpable off until
+   * execve), and no fd but the ones we need (closed, not only
+   * close-on-exec: execve resolves the program before they close). */
+  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+  {
+    int keep[LODGE_NS_MAX + 3];
+    size_t n = 0;
+    keep[n++] = c->sync_fd;
+    keep[n++] = c->fifo_fd;
+    keep[n++] = c->log_fd;
+    for (size_t i = 0; i < c->ns.join_len; i++)
+      keep[n++] = c->ns.join[i].fd;
+    lodge_close_fds_except (3 + (int) (c->opts->preserve_fds + c->listen_fds),
+                            keep, n);
+  }
 
   /* The runtime puts us into the container's cgroup first, so the
    * cgroup namespace made below is rooted there. */

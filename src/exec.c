@@ -62,20 +62,6 @@ struct exec_ctx
 };
 
 static int
-strv_append (char ***v, size_t *len, const char *item)
-{
-  char **nv = realloc (*v, (*len + 2) * sizeof **v);
-  if (nv == NULL)
-    return -1;
-  nv[*len] = strdup (item);
-  if (nv[*len] == NULL)
-    return -1;
-  nv[++*len] = NULL;
-  *v = nv;
-  return 0;
-}
-
-static int
 strv_replace (char ***v, size_t *len, char *const *items, size_t n)
 {
   for (size_t i = 0; i < *len; i++)
@@ -84,7 +70,7 @@ strv_replace (char ***v, size_t *len, char *const *items, size_t n)
   *v = NULL;
   *len = 0;
   for (size_t i = 0; i < n; i++)
-    if (strv_append (v, len, items[i]) < 0)
+    if (lodge_strv_append (v, len, items[i]) < 0)
       return -1;
   return 0;
 }
@@ -141,7 +127,7 @@ build_process (const struct lodge_exec_options *o, struct oci_config *cfg,
             p->env[j] = strdup (o->env[i]);
             replaced = true;
           }
-      if (!replaced && strv_append (&p->env, &p->env_len, o->env[i]) < 0)
+      if (!replaced && lodge_strv_append (&p->env, &p->env_len, o->env[i]) < 0)
         return lodge_error (err, ENOMEM, "exec");
     }
   if (o->user)
@@ -179,13 +165,13 @@ build_process (const struct lodge_exec_options *o, struct oci_config *cfg,
       struct oci_capabilities *c = p->capabilities;
       for (size_t i = 0; i < o->caps_len; i++)
         {
-          if (strv_append (&c->bounding, &c->bounding_len, o->caps[i]) < 0
-              || strv_append (&c->effective, &c->effective_len, o->caps[i]) < 0
-              || strv_append (&c->permitted, &c->permitted_len, o->caps[i]) < 0)
+          if (lodge_strv_append (&c->bounding, &c->bounding_len, o->caps[i]) < 0
+              || lodge_strv_append (&c->effective, &c->effective_len, o->caps[i]) < 0
+              || lodge_strv_append (&c->permitted, &c->permitted_len, o->caps[i]) < 0)
             return lodge_error (err, ENOMEM, "exec");
           /* Ambient needs inheritable: only where the config has some. */
           if (c->inheritable_len
-              && strv_append (&c->ambient, &c->ambient_len, o->caps[i]) < 0)
+              && lodge_strv_append (&c->ambient, &c->ambient_len, o->caps[i]) < 0)
             return lodge_error (err, ENOMEM, "exec");
         }
     }
@@ -229,9 +215,15 @@ exec_stage2 (struct exec_ctx *x)
   cleanup_free char *exe = NULL;
   if (lodge_process_find_executable (x->proc, &exe, &err) < 0)
     child_fail (x, &err);
+  /* --cwd and the process's cwd are resolved inside the container, with
+   * no magic links: /proc/self/fd/N must not lead to the host. */
+  cleanup_close int cwd_fd
+      = lodge_open_in_root (AT_FDCWD, x->proc->cwd, false, false, &err);
+  if (cwd_fd < 0)
+    child_fail (x, &err);
   prctl (PR_SET_PDEATHSIG, 0);
-  lodge_process_exec (x->proc, exe, x->seccomp, &x->caps, x->preserve_fds,
-                      &err);
+  lodge_process_exec (x->proc, exe, cwd_fd, x->seccomp, &x->caps,
+                      x->preserve_fds, &err);
   child_fail (x, &err);
 }
 
@@ -239,6 +231,19 @@ __attribute__ ((noreturn)) static void
 exec_stage1 (struct exec_ctx *x)
 {
   lodge_error_t err = NULL;
+  /* As for the init: no /proc/PID access from the container while we
+   * work, and no fd of ours left open (see lodge_init_stage1). */
+  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+  {
+    int keep[N_EXEC_NS + 2];
+    size_t n = 0;
+    keep[n++] = x->sync_fd;
+    keep[n++] = lodge_log_fd ();
+    for (size_t i = 0; i < N_EXEC_NS; i++)
+      if (x->ns_fd[i] >= 0)
+        keep[n++] = x->ns_fd[i];
+    lodge_close_fds_except (3 + (int) x->preserve_fds, keep, n);
+  }
   if (lodge_sync_expect (x->sync_fd, SYNC_CONTINUE, NULL, &err) < 0)
     _exit (1);
   prctl (PR_SET_PDEATHSIG, SIGKILL);

@@ -27,6 +27,8 @@ struct lodge_container
   int fifo_fd;   /* exec.fifo, opened read-write: start writes a byte */
   int log_fd;    /* lodge's log file (kept out of the container) */
   bool rootfs_idmap;
+  unsigned int listen_fds; /* socket activation fds (3..) passed on */
+  int devnull_fd;          /* in the init: the host's /dev/null, checked */
   bool delegate_cgroup; /* chown the cgroup to the container's root */
   uid_t delegate_uid;
   gid_t delegate_gid;

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,8 +237,8 @@ lodge_process_env (const struct oci_process *p)
 
 int
 lodge_process_exec (const struct oci_process *proc, const char *exe,
-                    struct lodge_seccomp *seccomp,
-                    const struct lodge_caps *caps, unsigned int preserve_fds,
+                    int cwd_fd, struct lodge_seccomp *seccomp,
+                    const struct lodge_caps *caps, unsigned int pass_fds,
                     lodge_error_t *err)
 {
   if (lodge_process_set_rlimits (proc, err) < 0)
@@ -255,7 +256,7 @@ lodge_process_exec (const struct oci_process *proc, const char *exe,
       || lodge_process_set_user (proc, err) < 0
       || lodge_caps_apply (caps, err) < 0)
     return -1;
-  if (chdir (proc->cwd) < 0)
+  if (fchdir (cwd_fd) < 0)
     return lodge_error (err, errno, "chdir to %s", proc->cwd);
   umask (proc->user.has_umask ? (mode_t) proc->user.umask : 022);
 
@@ -264,7 +265,13 @@ lodge_process_exec (const struct oci_process *proc, const char *exe,
     return lodge_error (err, ENOMEM, "environment");
   /* Nothing of lodge's may reach the container: only stdio and the fds
    * the caller asked to preserve stay open across exec. */
-  syscall (SYS_close_range, 3 + preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+  syscall (SYS_close_range, 3 + pass_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+  for (unsigned int fd = 3; fd < 3 + pass_fds; fd++)
+    {
+      int fl = fcntl ((int) fd, F_GETFD);
+      if (fl >= 0 && (fl & FD_CLOEXEC))
+        fcntl ((int) fd, F_SETFD, fl & ~FD_CLOEXEC);
+    }
   if (seccomp && proc->no_new_privileges
       && lodge_seccomp_apply (seccomp, err) < 0)
     return -1;

@@ -29,11 +29,13 @@ char **lodge_process_env (const struct oci_process *p);
 
 /* The last steps before the user's program, shared by the init and
  * `exec`: rlimits, no_new_privs, seccomp, capabilities and user, cwd,
- * umask, environment, fds; then execve.  Returns only on failure. */
+ * (cwd_fd: the working directory, already resolved inside the container),
+ * umask, environment, fds (3 .. 3+pass_fds-1 pass); then execve.  Returns
+ * only on failure. */
 int lodge_process_exec (const struct oci_process *proc, const char *exe,
-                        struct lodge_seccomp *seccomp,
+                        int cwd_fd, struct lodge_seccomp *seccomp,
                         const struct lodge_caps *caps,
-                        unsigned int preserve_fds, lodge_error_t *err);
+                        unsigned int pass_fds, lodge_error_t *err);
 
 /* In the runtime, for a foreground `run` or `exec`: relay the terminal
  * (master >= 0, closed here), pass on the signals the caller gets, and

@@ -141,7 +141,7 @@ lodge_rootfs_enter (const char *rootfs, bool no_pivot, lodge_error_t *err)
 }
 
 static int
-mask_path (const char *path, lodge_error_t *err)
+mask_path (const char *path, int devnull_fd, lodge_error_t *err)
 {
   cleanup_close int fd = lodge_open_in_root (AT_FDCWD, path, false, false, err);
   if (fd < 0)
@@ -163,8 +163,15 @@ mask_path (const char *path, lodge_error_t *err)
       if (mount ("tmpfs", p, "tmpfs", MS_RDONLY, "size=0k,mode=0555") < 0)
         return lodge_error (err, errno, "mask %s", path);
     }
-  else if (mount ("/dev/null", p, NULL, MS_BIND, NULL) < 0)
-    return lodge_error (err, errno, "mask %s", path);
+  else
+    {
+      char np[LODGE_FD_PATH_MAX];
+      if (devnull_fd < 0)
+        return lodge_error (err, ENOENT,
+                            "mask %s: no /dev/null in the container", path);
+      if (mount (lodge_fd_path (devnull_fd, np), p, NULL, MS_BIND, NULL) < 0)
+        return lodge_error (err, errno, "mask %s", path);
+    }
   return 0;
 }
 
@@ -195,13 +202,14 @@ readonly_path (const char *path, lodge_error_t *err)
 }
 
 int
-lodge_rootfs_finish (const struct oci_config *c, lodge_error_t *err)
+lodge_rootfs_finish (const struct oci_config *c, int devnull_fd,
+                     lodge_error_t *err)
 {
   const struct oci_linux *l = c->linux_;
   if (l)
     {
       for (size_t i = 0; i < l->masked_paths_len; i++)
-        if (mask_path (l->masked_paths[i], err) < 0)
+        if (mask_path (l->masked_paths[i], devnull_fd, err) < 0)
           return lodge_error_prefix (err, "linux.maskedPaths[%zu]", i);
       for (size_t i = 0; i < l->readonly_paths_len; i++)
         if (readonly_path (l->readonly_paths[i], err) < 0)

@@ -19,8 +19,9 @@ int lodge_rootfs_prepare (const char *rootfs, const char *propagation,
 int lodge_rootfs_enter (const char *rootfs, bool no_pivot, lodge_error_t *err);
 
 /* After pivot: maskedPaths, readonlyPaths, root.readonly and
- * rootfsPropagation. */
-int lodge_rootfs_finish (const struct oci_config *c, lodge_error_t *err);
+ * rootfsPropagation.  Masked files get a bind of `devnull_fd`. */
+int lodge_rootfs_finish (const struct oci_config *c, int devnull_fd,
+                         lodge_error_t *err);
 
 /* MS_* propagation for a rootfsPropagation value, or 0 and an error. */
 int lodge_rootfs_propagation_flag (const char *name, unsigned long *out,

@@ -432,6 +432,33 @@ lodge_close_fds_from (int first)
     close (fd);
 }
 
+static int
+cmp_int (const void *a, const void *b)
+{
+  int x = *(const int *) a, y = *(const int *) b;
+  return (x > y) - (x < y);
+}
+
+void
+lodge_close_fds_except (int first, const int *keep, size_t n)
+{
+  int sorted[64];
+  size_t m = 0;
+  for (size_t i = 0; i < n && m < 64; i++)
+    if (keep[i] >= first)
+      sorted[m++] = keep[i];
+  qsort (sorted, m, sizeof *sorted, cmp_int);
+  int from = first;
+  for (size_t i = 0; i < m; i++)
+    {
+      if (sorted[i] > from)
+        syscall (SYS_close_range, (unsigned) from, (unsigned) sorted[i] - 1, 0);
+      if (sorted[i] + 1 > from)
+        from = sorted[i] + 1;
+    }
+  syscall (SYS_close_range, (unsigned) from, ~0U, 0);
+}
+
 int
 lodge_send_fd (int sock, int fd, lodge_error_t *err)
 {
@@ -490,4 +517,33 @@ lodge_recv_fd (int sock, int *fd, lodge_error_t *err)
     return lodge_error (err, EBADMSG, "receive file descriptor");
   memcpy (fd, CMSG_DATA (c), sizeof (int));
   return 0;
+}
+
+int
+lodge_strv_append (char ***v, size_t *len, const char *item)
+{
+  char **nv = realloc (*v, (*len + 2) * sizeof **v);
+  if (nv == NULL)
+    return -1;
+  *v = nv;
+  nv[*len] = strdup (item);
+  if (nv[*len] == NULL)
+    return -1;
+  nv[++*len] = NULL;
+  return 0;
+}
+
+int
+lodge_env_set (char ***env, size_t *len, const char *name, const char *value)
+{
+  cleanup_free char *entry = lodge_strdup_printf ("%s=%s", name, value);
+  size_t nl = strlen (name);
+  for (size_t i = 0; i < *len; i++)
+    if (strncmp ((*env)[i], name, nl) == 0 && (*env)[i][nl] == '=')
+      {
+        free ((*env)[i]);
+        (*env)[i] = move_ptr (entry);
+        return 0;
+      }
+  return lodge_strv_append (env, len, entry);
 }

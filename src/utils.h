@@ -61,8 +61,18 @@ char *lodge_strdup_printf (const char *fmt, ...)
 int lodge_parse_ulong (const char *s, unsigned long *out);
 int lodge_parse_long (const char *s, long *out);
 
-/* Close every fd >= first except those in keep[0..n). */
+/* Close every fd >= first. */
 void lodge_close_fds_from (int first);
+/* Really close (not just mark close-on-exec) every fd >= first except the
+ * n in keep: an fd left open until execve could still be used to reach
+ * the host while the new program's path is resolved. */
+void lodge_close_fds_except (int first, const int *keep, size_t n);
+
+/* Append a copy of `item` to a NULL-terminated array with a length. */
+int lodge_strv_append (char ***v, size_t *len, const char *item);
+/* Set NAME=value in an environment array (replacing NAME's entry). */
+int lodge_env_set (char ***env, size_t *len, const char *name,
+                   const char *value);
 
 /* Send and receive one fd over a unix socket. */
 int lodge_send_fd (int sock, int fd, lodge_error_t *err);

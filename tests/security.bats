@@ -465,23 +465,6 @@ assert_still_masked() {
   assert_still_masked
 }
 
-@test "maskedPaths, readonlyPaths: cannot be undone with CAP_SYS_ADMIN in a user namespace" {
-  # runc 1.1 lets a user-namespaced container with CAP_SYS_ADMIN unmount
-  # and remount them: the kernel locks only mounts made before the mount
-  # namespace is handed to the less privileged user namespace.
-  require_lodge
-  make_bundle sh /unmask
-  write_unmask_script
-  add_namespace user
-  update_config '.linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
-               | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
-               | .process.capabilities |= map_values(. + ["CAP_SYS_ADMIN"])
-               | .mounts += [{destination: "/mnt", type: "tmpfs", source: "tmpfs"}]'
-  run_bundle
-  assert_success
-  assert_still_masked
-}
-
 @test "maskedPaths: a mask is the real /dev/null even when the container's /dev/null is a symlink (CVE-2025-31133)" {
   # runc 1.1 binds whatever the container's /dev/null points to.
   require_lodge

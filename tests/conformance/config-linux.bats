@@ -61,7 +61,9 @@ check_namespace_new() {
   local type=$1 file=$1 pid
   [ "$type" = network ] && file=net
   [ "$type" = mount ] && file=mnt
-  bundle
+  # (a user namespace gets a rootfs copy of its own, in case a runtime
+  # chowns it)
+  if [ "$type" = user ]; then bundle --copy; else bundle; fi
   cfg '.linux.namespaces = [(.linux.namespaces[] | select(.type != $t)), {type: $t}]' --arg t "$type"
   [ "$type" = user ] && cfg "$USERNS_MAPS"
   rt_create
@@ -337,7 +339,7 @@ check_cgroups_path_consistent() {
 check_cgroups_v1_ownership() {
   local pid path owners
   host_cgroup_v1 || not_applicable "the host has no cgroup v1 hierarchies"
-  bundle
+  bundle --copy
   cfg '.linux.namespaces += [{type: "user"}, {type: "cgroup"}]'
   cfg "$USERNS_MAPS"
   cfg '.mounts |= map(if .destination == "/sys/fs/cgroup" then .options -= ["ro"] else . end)'

@@ -313,6 +313,28 @@ check_mount_idmap_without_mappings() {
   conform check_mount_idmap_without_mappings
 }
 
+# idmap without mappings of its own, in a container with a user namespace:
+# the runtime may use the container's mapping for the mount (a file the
+# source's root owns shows as the mapped host id), or else it has to report
+# an error.
+check_mount_idmap_userns_mapping() {
+  local pid got
+  bundle --copy
+  mount_source
+  cfg '.linux.namespaces += [{type: "user"}]
+       | .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+       | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+       | .mounts += [{destination: "/m", type: "bind", source: $s, options: ["bind", "idmap"]}]' --arg s "$W/src"
+  rt_try_create || return 0
+  pid=$(rt_pid)
+  got=$(stat -c %u:%g "/proc/$pid/root/m/file")
+  [ "$got" = 100000:100000 ] || fail "/m/file shows as $got: neither the container's mapping nor an error"
+}
+
+@test "config.md Linux mount options: idmap without mappings uses the user namespace's or is an error" {
+  conform check_mount_idmap_userns_mapping
+}
+
 # Options outside the table are filesystem-specific: passed to mount(2) as
 # its data (here tmpfs's size).
 check_mount_unknown_options_as_data() {
@@ -507,10 +529,11 @@ ns_lines() {
   done
 }
 
-# A hook (in the rootfs, at /conform-hooks/NAME) running BODY.
+# A hook in the rootfs, at /conform-hooks/NAME, that reads the state into
+# $state and runs BODY.
 rootfs_hook() {
   mkdir -p "$B/rootfs/conform-hooks"
-  printf '#!/bin/sh\n%s\n' "$2" >"$B/rootfs/conform-hooks/$1"
+  printf '#!/bin/sh\nstate=$(cat)\n%s\n' "$2" >"$B/rootfs/conform-hooks/$1"
   chmod 755 "$B/rootfs/conform-hooks/$1"
 }
 
@@ -535,11 +558,12 @@ check_hooks_state_on_stdin() {
   bundle sleep 1000
   share
   for kind in prestart createRuntime createContainer poststart poststop; do
-    add_hook "$kind" "$(hook_script "$kind" "cat > '$W/$kind.state'")"
+    add_hook "$kind" "$(hook_script "$kind" "printf '%s' \"\$state\" > '$W/$kind.state'")"
   done
-  rootfs_hook startContainer 'cat > /shared/startContainer.state'
+  rootfs_hook startContainer 'printf "%s" "$state" > /shared/startContainer.state'
   add_hook startContainer /conform-hooks/startContainer
   rt_up
+  wait_file "$SHARED/startContainer.state"
   rt kill "$CID" KILL || fail "kill failed"
   rt_wait_status stopped
   rt delete "$CID" || fail "delete failed"
@@ -564,8 +588,7 @@ check_hooks_create_time() {
   local kind=$1 root net proc
   bundle
   add_hook "$kind" "$(hook_script "$kind" "
-cat > '$W/$kind.state'
-pid=\$(jq -r .pid '$W/$kind.state')
+pid=\$(printf '%s' \"\$state\" | jq -r .pid)
 echo \"\$(stat -L -c %d:%i /proc/\$pid/root/)\" > '$W/$kind.root'
 readlink /proc/\$pid/ns/net > '$W/$kind.net'
 awk '\$5 == \"$B/rootfs/proc\"' /proc/\$pid/mountinfo > '$W/$kind.proc'")"
@@ -644,7 +667,7 @@ check_hooks_start_container_time() {
 check_hooks_poststart_time() {
   bundle sleep 1000
   add_hook poststart "$(hook_script poststart "
-pid=\$(jq -r .pid)
+pid=\$(printf '%s' \"\$state\" | jq -r .pid)
 tr '\\0' ' ' < /proc/\$pid/cmdline > '$W/poststart.cmdline'")"
   rt_create
   [ ! -e "$W/poststart.cmdline" ] || fail "the poststart hook ran during create"
@@ -710,7 +733,7 @@ check_hooks_namespace() {
     rt_wait_status stopped
     rt delete "$CID" || fail "delete failed"
   fi
-  [ -e "$out" ] || fail "the $kind hook did not run"
+  wait_file "$out"
   for t in "${types[@]}"; do
     got=$(awk -v t="$t" '$1 == t { print $2 }' "$out")
     [ "$got" = "$(awk -v t="$t" '$1 == t { print $2 }' <<<"$want")" ] ||
@@ -752,7 +775,7 @@ check_hooks_path() {
   path=$W/hooks/which-$kind
   hook_script "which-$kind" "echo runtime >> '$SHARED/which'" >/dev/null
   mkdir -p "$B/rootfs$W/hooks"
-  printf '#!/bin/sh\necho container >> /shared/which\n' >"$B/rootfs$path"
+  printf '#!/bin/sh\ncat >/dev/null\necho container >> /shared/which\n' >"$B/rootfs$path"
   chmod 755 "$B/rootfs$path"
   add_hook "$kind" "$path"
   rt_up
@@ -761,7 +784,9 @@ check_hooks_path() {
     rt_wait_status stopped
     rt delete "$CID" || fail "delete failed"
   fi
-  mark=$(cat "$SHARED/which" 2>/dev/null) || fail "the $kind hook did not run"
+  wait_file "$SHARED/which"
+  sleep 0.05
+  mark=$(cat "$SHARED/which")
   [ "$mark" = "$where" ] || fail "the $kind hook path resolved in the ${mark:-?} namespace"
 }
 

@@ -415,12 +415,14 @@ dev_ino() {
 
 HOOK_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
-# hook_script NAME BODY: an executable /bin/sh script $W/hooks/NAME running
-# BODY; prints its path.
+# hook_script NAME BODY: an executable /bin/sh script $W/hooks/NAME that
+# reads the state from its stdin into $state, then runs BODY; prints its
+# path.  (Reading stdin first: a runtime may fail a hook that exits before
+# it took the state.)
 hook_script() {
   local f=$W/hooks/$1
   mkdir -p "$W/hooks"
-  printf '#!/bin/sh\n%s\n' "$2" >"$f"
+  printf '#!/bin/sh\nstate=$(cat)\n%s\n' "$2" >"$f"
   chmod 755 "$f"
   echo "$f"
 }

@@ -8,7 +8,7 @@ load helpers
 
 # A hook on the host that saves the state from its stdin as $W/<kind>.state.
 state_saving_hook() {
-  hook_script "$1" "cat > '$W/$1.state'"
+  hook_script "$1" "printf '%s' \"\$state\" > '$W/$1.state'"
 }
 
 # ---- Scope of a Container -------------------------------------------------
@@ -169,6 +169,51 @@ check_state_bundle() {
   conform check_state_bundle
 }
 
+# pid in the state a hook gets: for a hook run in the runtime namespace
+# (createRuntime, poststart), the pid as the runtime sees it (the host's).
+check_state_pid_runtime_hooks() {
+  local pid kind got
+  bundle sleep 1000
+  add_hook createRuntime "$(state_saving_hook createRuntime)"
+  add_hook poststart "$(state_saving_hook poststart)"
+  rt_up
+  pid=$(rt_field pid)
+  for kind in createRuntime poststart; do
+    got=$(jq -r .pid "$W/$kind.state" 2>/dev/null) || fail "no state from the $kind hook"
+    [ "$got" = "$pid" ] || fail "the $kind hook got pid $got, the runtime sees $pid"
+  done
+}
+
+@test "runtime.md State: a runtime-namespace hook gets the pid as the runtime sees it" {
+  conform check_state_pid_runtime_hooks
+}
+
+# pid in the state a hook gets: for a hook run in the container namespace
+# (createContainer, startContainer), the pid as the container sees it (in its
+# own pid namespace: the last NSpid of the container process).
+check_state_pid_container_hooks() {
+  local want kind got f
+  bundle sleep 1000
+  share
+  add_hook createContainer "$(hook_script createContainer "printf '%s' \"\$state\" > '$SHARED/createContainer.state'")"
+  mkdir -p "$B/rootfs/conform-hooks"
+  printf '#!/bin/sh\ncat > /shared/startContainer.state\n' >"$B/rootfs/conform-hooks/startContainer"
+  chmod 755 "$B/rootfs/conform-hooks/startContainer"
+  add_hook startContainer /conform-hooks/startContainer
+  rt_up
+  wait_file "$SHARED/startContainer.state"
+  want=$(awk '$1 == "NSpid:" { print $NF }' "/proc/$(rt_field pid)/status")
+  for kind in createContainer startContainer; do
+    f=$SHARED/$kind.state
+    got=$(jq -r .pid "$f" 2>/dev/null) || fail "no state from the $kind hook"
+    [ "$got" = "$want" ] || fail "the $kind hook got pid $got, the container sees $want"
+  done
+}
+
+@test "runtime.md State: a container-namespace hook gets the pid as the container sees it" {
+  conform check_state_pid_container_hooks
+}
+
 # ---- Lifecycle ------------------------------------------------------------
 
 # Step 2: create builds the runtime environment config.json asks for (here a
@@ -276,19 +321,33 @@ check_lifecycle_create_hook_fails() {
   conform check_lifecycle_create_hook_fails createContainer
 }
 
+# Steps 4, 12 and 13: after a failing createRuntime hook the lifecycle goes
+# on at the destruction of the container, and then the poststop hooks run.
+check_lifecycle_create_hook_fails_poststop() {
+  bundle
+  add_hook createRuntime "$(hook_script fail 'exit 1')"
+  add_hook poststop "$(state_saving_hook poststop)"
+  expect_error "create with a failing createRuntime hook" rt_try_create
+  [ -e "$W/poststop.state" ] || fail "the poststop hooks did not run after the failed create"
+}
+
+@test "runtime.md Lifecycle: after a failing createRuntime hook the poststop hooks run" {
+  conform check_lifecycle_create_hook_fails_poststop
+}
+
 # Step 7: the startContainer hooks are invoked, by start (not create).  The
 # hook's path is in the container.
 check_lifecycle_start_container_hook() {
   bundle
   share
-  printf '#!/bin/sh\ntouch /shared/hook-ran\n' >"$B/rootfs/conform-hook"
+  printf '#!/bin/sh\ncat >/dev/null\ntouch /shared/hook-ran\n' >"$B/rootfs/conform-hook"
   chmod 755 "$B/rootfs/conform-hook"
   add_hook startContainer /conform-hook
   rt_create
   sleep 0.2
   [ ! -e "$SHARED/hook-ran" ] || fail "the startContainer hook ran during create"
   rt_start
-  [ -e "$SHARED/hook-ran" ] || fail "the startContainer hook did not run during start"
+  wait_file "$SHARED/hook-ran"
 }
 
 @test "runtime.md Lifecycle: startContainer hooks are invoked" {
@@ -300,7 +359,7 @@ check_lifecycle_start_container_hook() {
 check_lifecycle_start_container_hook_fails() {
   bundle sh -c 'touch /shared/ran; sleep 1000'
   share
-  printf '#!/bin/sh\nexit 1\n' >"$B/rootfs/conform-hook"
+  printf '#!/bin/sh\ncat >/dev/null\nexit 1\n' >"$B/rootfs/conform-hook"
   chmod 755 "$B/rootfs/conform-hook"
   add_hook startContainer /conform-hook
   rt_create
