@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -721,21 +720,15 @@ start_locked (struct lodge_state_dir *dir, struct oci_state *s,
                             s->id);
       return lodge_error (err, errno, "open %s", fifo);
     }
-  /* The init closes its end when it execs (or dies): wait for that. */
-  cleanup_close int ino = inotify_init1 (IN_CLOEXEC);
-  if (ino < 0 || inotify_add_watch (ino, fifo, IN_CLOSE) < 0)
-    return lodge_error (err, errno, "watch %s", fifo);
   if (write (fd, "0", 1) != 1)
     return lodge_error (err, errno, "write %s", fifo);
-  char ev[sizeof (struct inotify_event) + NAME_MAX + 1];
-  struct pollfd pfd = { .fd = ino, .events = POLLIN };
+  /* The init holds the only other end and closes it when it execs (or
+   * dies): then this writer sees POLLERR, no readers left.  Waiting for it
+   * makes start return once the startContainer hooks have run and the
+   * process is the user's. */
+  struct pollfd pfd = { .fd = fd, .events = 0 };
   while (poll (&pfd, 1, 60000) < 0 && errno == EINTR)
     ;
-  if (pfd.revents & POLLIN)
-    {
-      ssize_t n = read (ino, ev, sizeof ev);
-      (void) n;
-    }
   if (unlinkat (dir->dirfd, LODGE_EXEC_FIFO, 0) < 0)
     return lodge_error (err, errno, "remove %s", fifo);
   lodge_debug ("container %s: started", s->id);

@@ -82,6 +82,7 @@ mkdir -p "$bundle/rootfs"
   cp "$(realpath "$(command -v busybox)")" bin/busybox
   ln -s busybox bin/true
   ln -s busybox bin/sh
+  ln -s busybox bin/sleep
   echo 'root:x:0:0:root:/root:/bin/sh' >etc/passwd
   echo 'root:x:0:' >etc/group
 ) || die "building the rootfs failed (busybox-static installed?)"
@@ -132,6 +133,30 @@ run_runtime() {
   echo "$failed" >"$work/$name.failed"
 }
 
+# exec_runtime NAME CMD...: start a detached container sleeping, then time
+# N `exec ID /bin/true` in it (after one warm-up); writes NAME.exec.ms.
+exec_runtime() {
+  local name=$1 i t0 t1 id="exec-$1"
+  shift
+  : >"$work/$name.exec.ms"
+  jq '.process.args = ["/bin/sleep", "1000"]' "$bundle/config.json" >"$work/sleep.json" || return
+  mkdir -p "$work/sleep-$name"
+  cp "$work/sleep.json" "$work/sleep-$name/config.json"
+  ln -sfn "$bundle/rootfs" "$work/sleep-$name/rootfs"
+  if ! "$@" run -d --bundle "$work/sleep-$name" "$id" </dev/null >/dev/null 2>>"$work/$name.err"; then
+    echo "# $name: could not start the container for exec" >&2
+    return
+  fi
+  for ((i = 0; i <= n; i++)); do
+    t0=$EPOCHREALTIME
+    "$@" exec "$id" /bin/true </dev/null >/dev/null 2>>"$work/$name.err"
+    t1=$EPOCHREALTIME
+    [ "$i" -eq 0 ] && continue
+    ms_between "$t0" "$t1" >>"$work/$name.exec.ms"
+  done
+  "$@" delete --force "$id" >/dev/null 2>&1
+}
+
 # stat_of FILE median|p90|max: over the numbers in FILE, one per line.
 # p90 is the nearest rank: the ceil(0.9 * N)-th smallest.
 stat_of() {
@@ -154,11 +179,13 @@ runtimes=(lodge)
 echo "# $n runs each of /bin/true; bundle $bundle"
 echo "# lodge: $lodge ($("$lodge" --version 2>/dev/null | head -n 1))"
 run_runtime lodge "$lodge" --root "$work/root-lodge"
+exec_runtime lodge "$lodge" --root "$work/root-lodge"
 
 if [ -x "$runc" ]; then
   runtimes+=(runc)
   echo "# runc: $runc ($("$runc" --version | head -n 1))"
   run_runtime runc "$runc" --root "$work/root-runc"
+  exec_runtime runc "$runc" --root "$work/root-runc"
 fi
 
 if [ -n "$crun" ]; then
@@ -170,6 +197,7 @@ if [ -n "$crun" ]; then
     crun_cmd=("$crun" --root "$work/root-crun")
   fi
   run_runtime crun "${crun_cmd[@]}"
+  exec_runtime crun "${crun_cmd[@]}"
   # The wrapper alone, to subtract.
   : >"$work/wrapper.ms"
   for ((i = 0; i < n; i++)); do
@@ -183,12 +211,13 @@ fi
 # ---- report -----------------------------------------------------------------
 
 echo
-printf '%-8s %10s %10s %16s %8s\n' runtime "median ms" "p90 ms" "peak RSS KiB" failed
-declare -A median
+printf '%-8s %10s %10s %16s %8s %15s\n' runtime "median ms" "p90 ms" "peak RSS KiB" failed "exec median ms"
+declare -A median exec_median
 for r in "${runtimes[@]}"; do
   median[$r]=$(stat_of "$work/$r.ms" median)
-  printf '%-8s %10s %10s %16s %8s\n' "$r" "${median[$r]}" "$(stat_of "$work/$r.ms" p90)" \
-    "$(stat_of "$work/$r.rss" max)" "$(cat "$work/$r.failed")"
+  exec_median[$r]=$(stat_of "$work/$r.exec.ms" median)
+  printf '%-8s %10s %10s %16s %8s %15s\n' "$r" "${median[$r]}" "$(stat_of "$work/$r.ms" p90)" \
+    "$(stat_of "$work/$r.rss" max)" "$(cat "$work/$r.failed")" "${exec_median[$r]}"
   if [ "$(cat "$work/$r.failed")" != 0 ]; then
     echo "#   $r failed runs; first error: $(head -n 1 "$work/$r.err")"
   fi
@@ -196,12 +225,16 @@ done
 [ -s "$work/wrapper.ms" ] && echo "# crun's unshare+mount wrapper alone: median $(stat_of "$work/wrapper.ms" median) ms (included above)"
 echo
 
+# ratio ARRAY A B: ARRAY[A] / ARRAY[B].
 ratio() {
-  if [ -n "${median[$1]:-}" ] && [ -n "${median[$2]:-}" ] && [ "${median[$2]}" != n/a ] && [ "${median[$1]}" != n/a ]; then
-    awk -v a="${median[$1]}" -v b="${median[$2]}" 'BEGIN { if (b > 0) printf "%.2f\n", a / b; else print "n/a" }'
+  local -n m=$1
+  if [ -n "${m[$2]:-}" ] && [ -n "${m[$3]:-}" ] && [ "${m[$3]}" != n/a ] && [ "${m[$2]}" != n/a ]; then
+    awk -v a="${m[$2]}" -v b="${m[$3]}" 'BEGIN { if (b > 0) printf "%.2f\n", a / b; else print "n/a" }'
   else
     echo n/a
   fi
 }
-echo "lodge/crun median ratio: $(ratio lodge crun)"
-echo "lodge/runc median ratio: $(ratio lodge runc)"
+echo "lodge/crun median ratio: $(ratio median lodge crun)"
+echo "lodge/runc median ratio: $(ratio median lodge runc)"
+echo "lodge/crun exec median ratio: $(ratio exec_median lodge crun)"
+echo "lodge/runc exec median ratio: $(ratio exec_median lodge runc)"
