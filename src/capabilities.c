@@ -117,6 +117,8 @@ is_canonical (const char *name, cap_value_t v)
   return same;
 }
 
+const char *lodge_caps_unknown;
+
 static int
 parse_set (char *const *names, size_t len, const char *set, uint64_t *out,
            lodge_error_t *err)
@@ -131,10 +133,13 @@ parse_set (char *const *names, size_t len, const char *set, uint64_t *out,
 
       if (name == NULL || cap_from_name (name, &v) < 0
           || !is_canonical (name, v))
-        return lodge_error (err, 0,
-                            "process.capabilities.%s: unknown capability "
-                            "\"%s\"",
-                            set, name ? name : "(null)");
+        {
+          /* The spec: a capability that cannot be granted does not fail
+           * the container; the caller is told which, to warn. */
+          if (lodge_caps_unknown == NULL && name)
+            lodge_caps_unknown = name;
+          continue;
+        }
       /* A config written for a newer kernel still runs here, as with
        * runc. */
       if (v > last)

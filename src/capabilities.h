@@ -13,10 +13,13 @@ struct lodge_caps
 };
 
 /* Translate names ("CAP_SYS_ADMIN") into masks.  An unknown name is an
- * error naming the set and the name ("process.capabilities.bounding:
- * unknown capability \"CAP_FOO\""); a capability this kernel does not know
+ * skipped (see lodge_caps_unknown), as the spec asks; a capability this kernel does not know
  * (above CAP_LAST_CAP) is skipped with no error, as runc does.
  * caps == NULL gives all-empty sets. */
+/* The first capability name lodge_caps_from_spec skipped as unknown to
+ * this kernel or libcap (NULL if none), for the caller to warn about. */
+extern const char *lodge_caps_unknown;
+
 int lodge_caps_from_spec (const struct oci_capabilities *caps,
                           struct lodge_caps *out, lodge_error_t *err);
 

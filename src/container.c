@@ -116,6 +116,21 @@ container_load (struct lodge_context *ctx,
                         "terminal");
   if (lodge_caps_from_spec (cfg->process->capabilities, &c->caps, err) < 0)
     return lodge_error_prefix (err, "config.json");
+  if (lodge_caps_unknown)
+    lodge_warn ("process.capabilities: unknown capability \"%s\" skipped",
+                lodge_caps_unknown);
+  if (cfg->linux_ && cfg->linux_->intel_rdt)
+    {
+      /* lodge has no resctrl support: refuse rather than ignore (the spec
+       * asks for an error at least where resctrl is not mounted). */
+      struct stat rst;
+      if (stat ("/sys/fs/resctrl/tasks", &rst) < 0)
+        return lodge_error (err, 0,
+                            "config.json: linux.intelRdt: resctrl is not "
+                            "mounted at /sys/fs/resctrl");
+      return lodge_error (err, 0,
+                          "config.json: linux.intelRdt: not supported by lodge");
+    }
   if (cfg->linux_ && cfg->linux_->seccomp
       && lodge_seccomp_prepare (cfg->linux_->seccomp, &c->seccomp, err) < 0)
     return lodge_error_prefix (err, "config.json");
@@ -155,8 +170,9 @@ container_load (struct lodge_context *ctx,
                             "uidMappings and gidMappings",
                             i, m->destination);
     }
-  bool delegate = (c->ns.new_flags & CLONE_NEWUSER)
-                  && (c->ns.new_flags & CLONE_NEWCGROUP);
+  /* Only when asked: the spec wants cgroup ownership left alone
+   * otherwise. */
+  bool delegate = false;
   for (size_t i = 0; i < cfg->annotations.len; i++)
     {
       const char *k = cfg->annotations.keys[i], *v = cfg->annotations.values[i];
@@ -305,6 +321,32 @@ kill_and_reap (pid_t pid)
     ;
 }
 
+/* The pid of `pid` in its own pid namespace (the last NSpid field). */
+static pid_t
+ns_pid (pid_t pid)
+{
+  char path[64];
+  snprintf (path, sizeof path, "/proc/%d/status", pid);
+  cleanup_file FILE *f = fopen (path, "re");
+  cleanup_free char *line = NULL;
+  size_t cap = 0;
+  while (f && getline (&line, &cap, f) > 0)
+    if (strncmp (line, "NSpid:", 6) == 0)
+      {
+        char *last = strrchr (line, '\t');
+        long v;
+        if (last)
+          {
+            last[strcspn (last, "\n")] = '\0';
+            if (lodge_parse_long (last + 1, &v) == 0 && v > 0)
+              return (pid_t) v;
+          }
+      }
+  return pid;
+}
+
+static void run_poststop (const struct oci_config *cfg, struct oci_state *s);
+
 static int
 send_tree (int sync, const char *what, int tree, lodge_error_t *err)
 {
@@ -323,6 +365,14 @@ send_idmapped_trees (struct lodge_container *c, int sync, pid_t init,
                      lodge_error_t *err)
 {
   cleanup_close int own = -1;
+  bool any = c->rootfs_idmap;
+  for (size_t i = 0; i < c->config->mounts_len && !any; i++)
+    {
+      bool rec;
+      any = lodge_mount_wants_idmap (&c->config->mounts[i], &rec);
+    }
+  if (!any)
+    return 0;
   if (c->ns.new_flags & CLONE_NEWUSER)
     {
       char path[64];
@@ -384,7 +434,7 @@ container_create (struct lodge_context *ctx, struct lodge_container *c,
 {
   struct lodge_state_dir dir = { .dirfd = -1 };
   pid_t stage1 = -1, init = -1;
-  bool cgroup_created = false;
+  bool cgroup_created = false, hooks_began = false;
   struct lodge_cgroup_oom *oom = NULL;
   struct oci_state *state = NULL;
   int sv[2] = { -1, -1 };
@@ -551,10 +601,12 @@ container_create (struct lodge_context *ctx, struct lodge_container *c,
               lodge_error (err, errno, "state");
               goto fail;
             }
-          cleanup_free char *creating = NULL, *created = NULL;
-          size_t creating_len = 0, created_len = 0;
+          cleanup_free char *creating = NULL, *inner_creating = NULL,
+                            *inner_created = NULL;
+          size_t creating_len = 0, ic_len = 0, id_len = 0;
           if (oci_state_emit (state, false, &creating, &creating_len, err) < 0)
             goto fail;
+          hooks_began = true;
           const struct oci_hooks *h = c->config->hooks;
           if (h
               && (lodge_hooks_run (&h->prestart, "prestart", creating,
@@ -564,20 +616,26 @@ container_create (struct lodge_context *ctx, struct lodge_container *c,
                                       creating, creating_len, err)
                          < 0))
             goto fail;
+          /* The hooks run in the container's namespaces see its pid as
+           * the container does. */
+          state->pid = ns_pid (init);
+          if (oci_state_emit (state, false, &inner_creating, &ic_len, err) < 0)
+            goto fail;
           free (state->status);
           state->status = strdup ("created");
-          if (oci_state_emit (state, false, &created, &created_len, err) < 0)
+          if (oci_state_emit (state, false, &inner_created, &id_len, err) < 0)
             goto fail;
-          size_t total = creating_len + 1 + created_len;
+          state->pid = init;
+          size_t total = ic_len + 1 + id_len;
           cleanup_free char *both = malloc (total);
           if (both == NULL)
             {
               lodge_error (err, errno, "state");
               goto fail;
             }
-          memcpy (both, creating, creating_len);
-          both[creating_len] = '\0';
-          memcpy (both + creating_len + 1, created, created_len);
+          memcpy (both, inner_creating, ic_len);
+          both[ic_len] = '\0';
+          memcpy (both + ic_len + 1, inner_created, id_len);
           if (lodge_sync_send (sync, SYNC_CONTINUE, both, total, err) < 0)
             goto fail;
           continue;
@@ -635,6 +693,10 @@ fail:
       lodge_cgroup_destroy (c->cgroup_path, &ignored);
       lodge_error_free (&ignored);
     }
+  /* The spec: once the create hooks have begun, a failure stops the
+   * container and goes on to its destruction, poststop hooks included. */
+  if (hooks_began && state)
+    run_poststop (c->config, state);
   {
     lodge_error_t ignored = NULL;
     lodge_state_dir_remove (&dir, &ignored);
@@ -701,6 +763,86 @@ load_config (const struct oci_state *s)
   return cfg;
 }
 
+/* A hook whose failure is only a warning: to the log and to stderr. */
+static void
+warn_hook (const char *msg)
+{
+  if (lodge_log_fd () >= 0)
+    lodge_warn ("%s", msg);
+  fprintf (stderr, "lodge: warning: %s\n", msg);
+}
+
+/* The poststop hooks, with the state as "stopped". */
+static void
+run_poststop (const struct oci_config *cfg, struct oci_state *s)
+{
+  if (cfg == NULL || cfg->hooks == NULL || cfg->hooks->poststop.len == 0)
+    return;
+  free (s->status);
+  s->status = strdup ("stopped");
+  cleanup_free char *json = NULL;
+  size_t len = 0;
+  lodge_error_t e = NULL;
+  if (oci_state_emit (s, false, &json, &len, &e) == 0)
+    lodge_hooks_run_all (&cfg->hooks->poststop, "poststop", json, len,
+                         warn_hook);
+  else
+    warn_hook (e->msg);
+  lodge_error_free (&e);
+}
+
+static void wait_gone (const struct oci_state *s);
+static int signal_init (const struct oci_state *s, int sig,
+                        lodge_error_t *err);
+
+/* Undo create: kill what runs, remove the cgroup (only one lodge made),
+ * run the poststop hooks (after the cgroup is gone, as the spec orders),
+ * remove the state. */
+static int
+destroy (struct lodge_state_dir *dir, struct oci_state *s,
+         lodge_error_t *err)
+{
+  if (strcmp (s->status, "stopped") != 0)
+    {
+      lodge_error_t e = NULL;
+      if (s->cgroup_path)
+        lodge_cgroup_kill_all (s->cgroup_path, SIGKILL, &e);
+      lodge_error_free (&e);
+      if (signal_init (s, SIGKILL, &e) == 0)
+        wait_gone (s);
+      lodge_error_free (&e);
+    }
+  struct stat st;
+  if (s->cgroup_path && fstatat (dir->dirfd, CGROUP_CREATED_MARK, &st, 0) == 0)
+    {
+      lodge_error_t e = NULL;
+      lodge_cgroup_kill_all (s->cgroup_path, SIGKILL, &e);
+      lodge_error_free (&e);
+      if (lodge_cgroup_destroy (s->cgroup_path, err) < 0)
+        return -1;
+    }
+  struct oci_config *cfg = load_config (s);
+  run_poststop (cfg, s);
+  oci_config_free (cfg);
+  return lodge_state_dir_remove (dir, err);
+}
+
+/* The init reports a failed startContainer hook by leaving "E" and the
+ * message in exec.fifo before it exits. */
+static char *
+start_failure (const char *fifo)
+{
+  cleanup_close int fd = open (fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    return NULL;
+  char buf[4096];
+  ssize_t n = read (fd, buf, sizeof buf - 1);
+  if (n <= 1 || buf[0] != 'E')
+    return NULL;
+  buf[n] = '\0';
+  return strdup (buf + 1);
+}
+
 static int
 start_locked (struct lodge_state_dir *dir, struct oci_state *s,
               lodge_error_t *err)
@@ -729,6 +871,20 @@ start_locked (struct lodge_state_dir *dir, struct oci_state *s,
   struct pollfd pfd = { .fd = fd, .events = 0 };
   while (poll (&pfd, 1, 60000) < 0 && errno == EINTR)
     ;
+  cleanup_free char *failure = start_failure (fifo);
+  if (failure)
+    {
+      /* The spec: a failed startContainer hook stops the container and
+       * the lifecycle goes on with its destruction. */
+      lodge_error (err, 0, "%s", failure);
+      lodge_error_t e = NULL;
+      free (s->status);
+      s->status = strdup ("running");
+      if (destroy (dir, s, &e) < 0)
+        warn_hook (e->msg);
+      lodge_error_free (&e);
+      return -1;
+    }
   if (unlinkat (dir->dirfd, LODGE_EXEC_FIFO, 0) < 0)
     return lodge_error (err, errno, "remove %s", fifo);
   lodge_debug ("container %s: started", s->id);
@@ -736,21 +892,17 @@ start_locked (struct lodge_state_dir *dir, struct oci_state *s,
   struct oci_config *cfg = load_config (s);
   if (cfg && cfg->hooks && cfg->hooks->poststart.len)
     {
+      /* The spec: a failing poststart hook is logged, and the rest of
+       * them and the lifecycle go on. */
       free (s->status);
       s->status = strdup ("running");
       cleanup_free char *json = NULL;
       size_t len = 0;
       lodge_error_t e = NULL;
       if (oci_state_emit (s, false, &json, &len, &e) == 0)
-        lodge_hooks_run (&cfg->hooks->poststart, "poststart", json, len, &e);
-      if (e)
-        {
-          /* The spec: a failing poststart hook is logged, and the
-           * lifecycle goes on. */
-          lodge_warn ("%s", e->msg);
-          fprintf (stderr, "lodge: warning: %s\n", e->msg);
-          lodge_error_free (&e);
-        }
+        lodge_hooks_run_all (&cfg->hooks->poststart, "poststart", json, len,
+                             warn_hook);
+      lodge_error_free (&e);
     }
   oci_config_free (cfg);
   return 0;
@@ -888,50 +1040,7 @@ lodge_container_delete (struct lodge_context *ctx, const char *id, bool force,
                        id, s->status);
       goto out;
     }
-  if (alive)
-    {
-      lodge_error_t e = NULL;
-      if (s->cgroup_path)
-        lodge_cgroup_kill_all (s->cgroup_path, SIGKILL, &e);
-      lodge_error_free (&e);
-      if (signal_init (s, SIGKILL, &e) == 0)
-        wait_gone (s);
-      lodge_error_free (&e);
-    }
-
-  struct oci_config *cfg = load_config (s);
-  if (cfg && cfg->hooks && cfg->hooks->poststop.len)
-    {
-      free (s->status);
-      s->status = strdup ("stopped");
-      cleanup_free char *json = NULL;
-      size_t len = 0;
-      lodge_error_t e = NULL;
-      if (oci_state_emit (s, false, &json, &len, &e) == 0)
-        lodge_hooks_run (&cfg->hooks->poststop, "poststop", json, len, &e);
-      if (e)
-        {
-          /* The spec: a failing poststop hook is a warning only. */
-          lodge_warn ("%s", e->msg);
-          fprintf (stderr, "lodge: warning: %s\n", e->msg);
-          lodge_error_free (&e);
-        }
-    }
-  oci_config_free (cfg);
-
-  struct stat st;
-  if (s->cgroup_path && fstatat (dir.dirfd, CGROUP_CREATED_MARK, &st, 0) == 0)
-    {
-      lodge_error_t e = NULL;
-      lodge_cgroup_kill_all (s->cgroup_path, SIGKILL, &e);
-      lodge_error_free (&e);
-      if (lodge_cgroup_destroy (s->cgroup_path, err) < 0)
-        {
-          r = -1;
-          goto out;
-        }
-    }
-  r = lodge_state_dir_remove (&dir, err);
+  r = destroy (&dir, s, err);
 out:
   oci_state_free (s);
   lodge_state_dir_close (&dir);

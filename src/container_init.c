@@ -339,7 +339,14 @@ init_stage2 (struct lodge_container *c)
       && lodge_hooks_run (&cfg->hooks->start_container, "startContainer",
                           state_created, strlen (state_created), &err)
              < 0)
-    goto exec_failed;
+    {
+      /* Tell `start` (it reads exec.fifo once we are gone), so that it
+       * fails and destroys the container. */
+      cleanup_free char *msg = lodge_strdup_printf ("E%s", err->msg);
+      if (write (c->fifo_fd, msg, strlen (msg)) < 0)
+        goto exec_failed;
+      _exit (1);
+    }
   lodge_process_exec (proc, exe, cwd_fd, c->seccomp, &c->caps,
                       c->opts->preserve_fds + c->listen_fds, &err);
 
@@ -354,11 +361,10 @@ lodge_init_stage1 (struct lodge_container *c)
   lodge_error_t err = NULL;
   int flags = c->ns.new_flags;
 
-  /* Nothing of the runtime's may be reachable from the container: no
-   * /proc/PID access for its processes while we set up (dumpable off until
-   * execve), and no fd but the ones we need (closed, not only
-   * close-on-exec: execve resolves the program before they close). */
-  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+  /* Nothing of the runtime's may be reachable from the container: no fd
+   * but the ones we need (closed, not only close-on-exec: execve resolves
+   * the program before they close), and, below, no /proc/PID access for
+   * its processes while we set up (dumpable off until execve). */
   {
     int keep[LODGE_NS_MAX + 3];
     size_t n = 0;
@@ -396,6 +402,10 @@ lodge_init_stage1 (struct lodge_container *c)
           fail (c, &err);
         }
     }
+  /* After the id maps are written (an unprivileged runtime could not
+   * write them for a non-dumpable process), before we enter anything the
+   * container shares. */
+  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (lodge_ns_join_others (&c->ns, &err) < 0)
     fail (c, &err);
   if (unshare (flags & ~CLONE_NEWUSER) < 0)

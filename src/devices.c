@@ -61,12 +61,23 @@ make_node (int rootfd, const char *path, mode_t type, mode_t perm,
   if (dir < 0)
     return lodge_error (err, errno, "open parent of %s", path);
 
-  /* A node already there (from the image or a previous entry) is
-   * replaced, unless it is a mount point. */
-  if (unlinkat (dir, base, 0) < 0 && errno != ENOENT && errno != EBUSY)
-    return lodge_error (err, errno, "remove %s", path);
-
+  /* Something already there must be this very device (the spec: anything
+   * else is an error); it then only gets the mode and owner asked. */
   dev_t dev = makedev (major, minor);
+  struct stat st;
+  if (fstatat (dir, base, &st, AT_SYMLINK_NOFOLLOW) == 0)
+    {
+      if ((st.st_mode & S_IFMT) != type
+          || (!S_ISFIFO (type) && st.st_rdev != dev))
+        return lodge_error (err, EEXIST, "%s is there and is not that device",
+                            path);
+      if (fchmodat (dir, base, perm, 0) < 0 && errno != EROFS)
+        return lodge_error (err, errno, "chmod %s", path);
+      if (have_owner && fchownat (dir, base, uid, gid, AT_SYMLINK_NOFOLLOW) < 0
+          && errno != EROFS)
+        return lodge_error (err, errno, "chown %s", path);
+      return 0;
+    }
   if (!in_userns && mknodat (dir, base, type | perm, dev) == 0)
     {
       if (fchmodat (dir, base, perm, 0) < 0)

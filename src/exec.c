@@ -380,6 +380,9 @@ lodge_container_exec (struct lodge_context *ctx,
   if (lodge_process_validate (x.proc, prefix, err) < 0
       || lodge_caps_from_spec (x.proc->capabilities, &x.caps, err) < 0)
     goto out;
+  if (lodge_caps_unknown)
+    lodge_warn ("process.capabilities: unknown capability \"%s\" skipped",
+                lodge_caps_unknown);
   if (cfg->linux_ && cfg->linux_->seccomp
       && lodge_seccomp_prepare (cfg->linux_->seccomp, &x.seccomp, err) < 0)
     goto out;

@@ -18,6 +18,8 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -398,4 +400,39 @@ lodge_hooks_run (const struct oci_hook_list *list, const char *phase,
 
   sigaction (SIGPIPE, &old, NULL);
   return r;
+}
+
+void
+lodge_hooks_run_all (const struct oci_hook_list *list, const char *phase,
+                     const char *state_json, size_t state_len,
+                     void (*warn) (const char *msg))
+{
+  if (list == NULL)
+    return;
+  for (size_t i = 0; i < list->len; i++)
+    {
+      /* One hook at a time, so that a failing one does not stop the rest:
+       * lodge_hooks_run over a list of one, with the real index in the
+       * message. */
+      struct oci_hook_list one = { .hooks = &list->hooks[i], .len = 1 };
+      lodge_error_t err = NULL;
+      if (lodge_hooks_run (&one, phase, state_json, state_len, &err) < 0)
+        {
+          const char *msg = err ? err->msg : "hook failed";
+          const char *idx = strstr (msg, "(index 0)");
+          if (idx)
+            {
+              char *fixed = NULL;
+              if (asprintf (&fixed, "%.*s(index %zu)%s", (int) (idx - msg),
+                            msg, i, idx + 9)
+                  < 0)
+                fixed = NULL;
+              warn (fixed ? fixed : msg);
+              free (fixed);
+            }
+          else
+            warn (msg);
+        }
+      lodge_error_free (&err);
+    }
 }

@@ -19,4 +19,10 @@ int lodge_hooks_run (const struct oci_hook_list *list, const char *phase,
                      const char *state_json, size_t state_len,
                      lodge_error_t *err);
 
+/* The same, for the hooks whose failure does not stop anything (poststart,
+ * poststop): every hook runs; each failure is handed to `warn`. */
+void lodge_hooks_run_all (const struct oci_hook_list *list, const char *phase,
+                          const char *state_json, size_t state_len,
+                          void (*warn) (const char *msg));
+
 #endif

@@ -95,6 +95,8 @@ static const struct
   { "rnostrictatime", RCLR, MOUNT_ATTR__ATIME },
   { "rnosymfollow", RSET, MOUNT_ATTR_NOSYMFOLLOW },
   { "rsymfollow", RCLR, MOUNT_ATTR_NOSYMFOLLOW },
+  { "iversion", SET, MS_I_VERSION },
+  { "noiversion", CLEAR, MS_I_VERSION },
   { "nosymfollow", SET, 256 /* MS_NOSYMFOLLOW */ },
   { "symfollow", CLEAR, 256 },
   { "tmpcopyup", COPYUP, 0 },
@@ -114,6 +116,7 @@ const char *const lodge_mount_option_names[] = {
   "rdev", "rnoexec", "rexec", "rnodiratime", "rdiratime", "rnoatime",
   "ratime", "rrelatime", "rnorelatime", "rstrictatime", "rnostrictatime",
   "rnosymfollow", "rsymfollow", "nosymfollow", "symfollow", "tmpcopyup",
+  "iversion", "noiversion", "idmap", "ridmap",
   NULL,
 };
 
@@ -160,8 +163,14 @@ lodge_mount_parse_options (char *const *opts, size_t n,
         case RSET:
           out->attr_set |= v;
           out->attr_clr &= ~v;
-          if (v & MOUNT_ATTR__ATIME)
-            out->attr_clr |= MOUNT_ATTR__ATIME;
+          /* An atime mode replaces the others (relatime is the value 0):
+           * the kernel wants the whole atime field cleared to set one. */
+          if ((v & MOUNT_ATTR__ATIME) || v == MOUNT_ATTR_RELATIME)
+            {
+              out->attr_set &= ~(uint64_t) MOUNT_ATTR__ATIME;
+              out->attr_set |= v;
+              out->attr_clr |= MOUNT_ATTR__ATIME;
+            }
           break;
         case RCLR:
           out->attr_clr |= v;
@@ -451,6 +460,7 @@ lodge_mount_one (const struct lodge_mount_context *mc,
   if (lodge_mount_parse_options (m->options, m->options_len, &o, err) < 0)
     return -1;
   int ret = -1;
+  cleanup_free char *abs_dest = NULL;
   cleanup_free char *source = NULL;
   resolve_source (mc, m->source, &source);
   const char *type = m->type;
@@ -466,12 +476,9 @@ lodge_mount_one (const struct lodge_mount_context *mc,
                    index, dest);
       goto out;
     }
+  /* The spec: a relative destination is relative to the container's /. */
   if (dest[0] != '/')
-    {
-      lodge_error (err, 0, "mounts[%zu].destination: must be absolute, got \"%s\"",
-                   index, dest);
-      goto out;
-    }
+    dest = abs_dest = lodge_strdup_printf ("/%s", dest);
 
   bool leaf_is_file = false;
   if (bind)

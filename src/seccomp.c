@@ -222,6 +222,10 @@ parse_action (const char *name, bool has_ret, uint32_t ret, const char *where,
     return lodge_error (err, 0, NOTIFY_UNSUPPORTED);
   else
     return lodge_error (err, 0, "%s: unknown action \"%s\"", where, name);
+  /* The spec: an errno only goes with an action that returns one. */
+  if (has_ret)
+    return lodge_error (err, 0, "%s: set, but %s returns no errno", ret_where,
+                        name);
 
   /* Both came with Linux 4.14 (API level 3); libseccomp would only say
    * EINVAL when the rule is added. */
@@ -360,6 +364,9 @@ add_syscall (scmp_filter_ctx ctx, const struct oci_seccomp_syscall *sc,
                     ret_where, &action, err);
   if (r < 0)
     return r;
+  if (sc->names_len == 0)
+    return lodge_error (err, 0, "linux.seccomp.syscalls[%zu].names: empty",
+                        si);
 
   if (sc->args_len > 0)
     {

@@ -197,11 +197,12 @@ userns_bundle() {
   [ ! -d "$dir/run/lodge/rl2-$$" ] || fail "state left behind"
 }
 
-@test "delegation: with user and cgroup namespaces the cgroup belongs to the container's root" {
+@test "delegation: asked for, the container's root manages its cgroup subtree" {
   userns_bundle sh -c 'mkdir /sys/fs/cgroup/pids/sub && echo $$ >/sys/fs/cgroup/pids/sub/cgroup.procs && cat /proc/self/cgroup | grep pids'
   add_namespace cgroup
   chown -R 100000:100000 "$BUNDLE/rootfs"
-  update_config '(.mounts[] | select(.destination == "/sys/fs/cgroup") | .options) |= map(select(. != "ro"))'
+  update_config '.annotations["io.github.lodge.cgroup.delegate"] = "true"
+    | (.mounts[] | select(.destination == "/sys/fs/cgroup") | .options) |= map(select(. != "ro"))'
   run_bundle
   assert_success
   assert_output_contains ":pids:/sub"
@@ -210,8 +211,7 @@ userns_bundle() {
 @test "delegation: without it the container's root cannot make sub-cgroups" {
   userns_bundle sh -c 'mkdir /sys/fs/cgroup/pids/sub'
   add_namespace cgroup
-  update_config '.annotations["io.github.lodge.cgroup.delegate"] = "false"
-    | (.mounts[] | select(.destination == "/sys/fs/cgroup") | .options) |= map(select(. != "ro"))'
+  update_config '(.mounts[] | select(.destination == "/sys/fs/cgroup") | .options) |= map(select(. != "ro"))'
   chown -R 100000:100000 "$BUNDLE/rootfs"
   run_bundle
   assert_failure

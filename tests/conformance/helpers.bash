@@ -99,6 +99,15 @@ cleanup_cmd() {
 
 # ---- running a check -----------------------------------------------------
 
+# known_gap REASON: the requirement of this test is one lodge does not meet
+# on purpose or yet; docs/conformance.md lists it with REASON.  The check
+# still runs: its failure is reported as "known gap" and does not fail the
+# test, and a pass fails it (the list must be kept true).  Only lodge's
+# result is affected.
+known_gap() {
+  KNOWN_GAP=$1
+}
+
 # conform CHECK [ARG...]: run CHECK ARG... against every runtime; print the
 # side-by-side line; succeed when the runtime under test passed (or the
 # requirement does not apply to it).
@@ -132,6 +141,15 @@ conform() {
     fi
     line+="$name: $result  "
   done
+  if [ -n "${KNOWN_GAP:-}" ] && [ "${CONFORM_NAMES[0]}" = lodge ]; then
+    if [ "$decided" = 1 ]; then
+      echo "# ${line%  } -- known gap: $KNOWN_GAP" >&3
+      return 0
+    fi
+    echo "# ${line%  }" >&3
+    echo "lodge now meets a requirement listed as a known gap ($KNOWN_GAP): remove it from the list" >&2
+    return 1
+  fi
   echo "# ${line%  }" >&3
   if [ "$decided" = 1 ]; then
     echo "---- ${CONFORM_NAMES[0]}: check log ($TEST_DIR/${CONFORM_NAMES[0]}/log)" >&2

@@ -737,6 +737,9 @@ check_delete_created() {
 }
 
 @test "runtime.md Delete: delete of a created container is an error and has no effect" {
+  # runc and crun delete a created container, and containerd's runc shim
+  # relies on it (it deletes a created task without --force).
+  known_gap "lodge deletes a created container, as runc does, for containerd"
   conform check_delete_created
 }
 
