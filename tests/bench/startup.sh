@@ -139,10 +139,10 @@ exec_runtime() {
   local name=$1 i t0 t1 id="exec-$1"
   shift
   : >"$work/$name.exec.ms"
-  jq '.process.args = ["/bin/sleep", "1000"]' "$bundle/config.json" >"$work/sleep.json" || return
   mkdir -p "$work/sleep-$name"
-  cp "$work/sleep.json" "$work/sleep-$name/config.json"
-  ln -sfn "$bundle/rootfs" "$work/sleep-$name/rootfs"
+  # runc refuses a symlinked rootfs: point root.path at the bundle's.
+  jq --arg r "$bundle/rootfs" '.root.path = $r | .process.args = ["/bin/sleep", "1000"]' \
+    "$bundle/config.json" >"$work/sleep-$name/config.json" || return
   if ! "$@" run -d --bundle "$work/sleep-$name" "$id" </dev/null >/dev/null 2>>"$work/$name.err"; then
     echo "# $name: could not start the container for exec" >&2
     return
