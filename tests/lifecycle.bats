@@ -21,7 +21,7 @@ start_trap_container() {
 # wait_for_signal N: /shared/signals gained a line N (and then drop it).
 wait_for_signal() {
   local i
-  for ((i = 0; i < 250; i++)); do
+  for ((i = 0; i < 750; i++)); do
     if grep -qx "$1" "$SHARED/signals" 2>/dev/null; then
       : >"$SHARED/signals"
       return 0
