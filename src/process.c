@@ -263,6 +263,15 @@ lodge_process_exec (const struct oci_process *proc, const char *exe,
   char **env = lodge_process_env (proc);
   if (env == NULL)
     return lodge_error (err, ENOMEM, "environment");
+  /* The process starts with every signal at its default and unblocked,
+   * whatever the caller of lodge had (a SIGHUP ignored by nohup would
+   * otherwise stay ignored, and no shell in the container could trap it). */
+  for (int sig = 1; sig < NSIG; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP)
+      signal (sig, SIG_DFL);
+  sigset_t none;
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
   /* Nothing of lodge's may reach the container: only stdio and the fds
    * the caller asked to preserve stay open across exec. */
   syscall (SYS_close_range, 3 + pass_fds, ~0U, CLOSE_RANGE_CLOEXEC);

@@ -532,3 +532,12 @@ wait_for_signal() {
   assert_success
   assert_equal "$output" ""
 }
+
+@test "run: the process starts with default signal dispositions, whatever the caller ignores" {
+  make_bundle sh -c 'grep -E "^Sig(Ign|Blk)" /proc/self/status'
+  # A caller under nohup ignores SIGHUP; bash's `trap '' SIG` does the same.
+  run --separate-stderr bash -c "trap '' HUP INT QUIT USR1; exec \"$LODGE\" --root \"$ROOT\" run --bundle \"$BUNDLE\" \"$ID\" </dev/null"
+  assert_success
+  assert_output_contains "SigIgn:	0000000000000000"
+  assert_output_contains "SigBlk:	0000000000000000"
+}
