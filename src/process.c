@@ -267,8 +267,19 @@ lodge_process_exec (const struct oci_process *proc, const char *exe,
    * whatever the caller of lodge had (a SIGHUP ignored by nohup would
    * otherwise stay ignored, and no shell in the container could trap it). */
   for (int sig = 1; sig < NSIG; sig++)
-    if (sig != SIGKILL && sig != SIGSTOP)
-      signal (sig, SIG_DFL);
+    {
+      /* The raw call: glibc refuses its own two real-time signals, which
+       * a caller may still have set to ignored. */
+      struct
+      {
+        void (*handler) (int);
+        unsigned long flags;
+        void (*restorer) (void);
+        uint64_t mask;
+      } dfl = { SIG_DFL, 0, NULL, 0 };
+      if (sig != SIGKILL && sig != SIGSTOP)
+        syscall (SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask);
+    }
   sigset_t none;
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);

@@ -267,7 +267,7 @@ EOF
 @test "ctr run --tty: the task gets a terminal" {
   require_cmd script bsdutils
   new_id
-  run script -qec "ctr -a '$CTRD_SOCK' -n '$CTRD_NS' run --rm -t --runc-binary '$LODGE' $CLIENT_IMAGE $C sh -c 'tty; test -t 0 && echo stdin-is-tty; test -t 1 && echo stdout-is-tty'" /dev/null </dev/null
+  run script -qec "ctr -a '$CTRD_SOCK' -n '$CTRD_NS' run --rm -t --runc-binary '$LODGE' $CLIENT_IMAGE $C sh -c 'tty; test -t 0 && echo stdin-is-tty; test -t 1 && echo stdout-is-tty; sleep 0.3'" /dev/null </dev/null
   assert_success
   assert_output_contains "/dev/pts/0"
   assert_output_contains "stdin-is-tty"
@@ -279,7 +279,7 @@ EOF
   new_id
   CTR_ARGS=(sleep 1000)
   ctr_detached "$C"
-  run script -qec "ctr -a '$CTRD_SOCK' -n '$CTRD_NS' task exec -t --exec-id t1 $C sh -c 'tty; test -t 0 && echo stdin-is-tty'" /dev/null </dev/null
+  run script -qec "ctr -a '$CTRD_SOCK' -n '$CTRD_NS' task exec -t --exec-id t1 $C sh -c 'tty; test -t 0 && echo stdin-is-tty; sleep 0.3'" /dev/null </dev/null
   assert_success
   assert_output_contains "/dev/pts/"
   assert_output_contains "stdin-is-tty"

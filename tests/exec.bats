@@ -113,7 +113,7 @@ JSON
 
 @test "exec: --tty under a terminal" {
   running_container
-  run script -qfec "$LODGE --root $ROOT exec -t $ID tty" /dev/null
+  run script -qfec "$LODGE --root $ROOT exec -t $ID sh -c 'tty; sleep 0.3'" /dev/null
   assert_success
   assert_output_contains /dev/pts/
 }

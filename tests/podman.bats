@@ -107,7 +107,7 @@ run_detached() {
   require_cmd script bsdutils
   new_name
   run_detached "$N" "$CLIENT_IMAGE" sleep 1000
-  run script -qec "stty rows 25 cols 91; podman --runtime '$LODGE' exec -it $N sh -c 'tty; stty size'" /dev/null </dev/null
+  run script -qec "stty rows 25 cols 91; podman --runtime '$LODGE' exec -it $N sh -c 'tty; stty size; sleep 0.3'" /dev/null </dev/null
   assert_success
   assert_output_contains "/dev/pts/"
   assert_output_contains "25 91"
@@ -116,7 +116,7 @@ run_detached() {
 @test "podman run -it: the container gets a terminal of the caller's size" {
   require_cmd script bsdutils
   new_name
-  run script -qec "stty rows 30 cols 100; podman --runtime '$LODGE' run --rm -it --name $N $CLIENT_IMAGE sh -c 'tty; stty size; test -t 0 && echo stdin-is-tty'" /dev/null </dev/null
+  run script -qec "stty rows 30 cols 100; podman --runtime '$LODGE' run --rm -it --name $N $CLIENT_IMAGE sh -c 'tty; stty size; test -t 0 && echo stdin-is-tty; sleep 0.5'" /dev/null </dev/null
   assert_success
   assert_output_contains "/dev/pts/0"
   assert_output_contains "30 100"
