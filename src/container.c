@@ -772,23 +772,32 @@ warn_hook (const char *msg)
   fprintf (stderr, "lodge: warning: %s\n", msg);
 }
 
-/* The poststop hooks, with the state as "stopped". */
+/* Hooks whose failures are warnings (poststart, poststop), each given
+ * the state with `status`. */
 static void
-run_poststop (const struct oci_config *cfg, struct oci_state *s)
+run_hooks_warn (const struct oci_hook_list *list, const char *phase,
+                struct oci_state *s, const char *status)
 {
-  if (cfg == NULL || cfg->hooks == NULL || cfg->hooks->poststop.len == 0)
+  if (list == NULL || list->len == 0)
     return;
   free (s->status);
-  s->status = strdup ("stopped");
+  s->status = strdup (status);
   cleanup_free char *json = NULL;
   size_t len = 0;
   lodge_error_t e = NULL;
   if (oci_state_emit (s, false, &json, &len, &e) == 0)
-    lodge_hooks_run_all (&cfg->hooks->poststop, "poststop", json, len,
-                         warn_hook);
+    lodge_hooks_run_all (list, phase, json, len, warn_hook);
   else
     warn_hook (e->msg);
   lodge_error_free (&e);
+}
+
+/* The poststop hooks, with the state as "stopped". */
+static void
+run_poststop (const struct oci_config *cfg, struct oci_state *s)
+{
+  if (cfg && cfg->hooks)
+    run_hooks_warn (&cfg->hooks->poststop, "poststop", s, "stopped");
 }
 
 static void wait_gone (const struct oci_state *s);
@@ -890,20 +899,10 @@ start_locked (struct lodge_state_dir *dir, struct oci_state *s,
   lodge_debug ("container %s: started", s->id);
 
   struct oci_config *cfg = load_config (s);
-  if (cfg && cfg->hooks && cfg->hooks->poststart.len)
-    {
-      /* The spec: a failing poststart hook is logged, and the rest of
-       * them and the lifecycle go on. */
-      free (s->status);
-      s->status = strdup ("running");
-      cleanup_free char *json = NULL;
-      size_t len = 0;
-      lodge_error_t e = NULL;
-      if (oci_state_emit (s, false, &json, &len, &e) == 0)
-        lodge_hooks_run_all (&cfg->hooks->poststart, "poststart", json, len,
-                             warn_hook);
-      lodge_error_free (&e);
-    }
+  /* The spec: a failing poststart hook is logged, and the rest of them
+   * and the lifecycle go on. */
+  if (cfg && cfg->hooks)
+    run_hooks_warn (&cfg->hooks->poststart, "poststart", s, "running");
   oci_config_free (cfg);
   return 0;
 }

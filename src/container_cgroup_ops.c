@@ -24,15 +24,8 @@ open_state (struct lodge_context *ctx, const char *id,
             struct lodge_state_dir *dir, struct oci_state **s,
             lodge_error_t *err)
 {
-  if (lodge_check_id (id, err) < 0)
+  if (lodge_container_open (ctx, id, dir, s, err) < 0)
     return -1;
-  if (lodge_state_dir_open (ctx->state_root, id, dir, err) < 0)
-    return -1;
-  if (lodge_state_read (dir, s, err) < 0)
-    {
-      lodge_state_dir_close (dir);
-      return -1;
-    }
   if ((*s)->cgroup_path == NULL)
     {
       oci_state_free (*s);
