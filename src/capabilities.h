@@ -13,8 +13,8 @@ struct lodge_caps
 };
 
 /* Translate names ("CAP_SYS_ADMIN") into masks.  An unknown name is an
- * skipped (see lodge_caps_unknown), as the spec asks; a capability this kernel does not know
- * (above CAP_LAST_CAP) is skipped with no error, as runc does.
+ * skipped (see lodge_caps_unknown), as the spec asks; a capability this kernel
+ * does not know (above CAP_LAST_CAP) is skipped with no error, as runc does.
  * caps == NULL gives all-empty sets. */
 /* The first capability name lodge_caps_from_spec skipped as unknown to
  * this kernel or libcap (NULL if none), for the caller to warn about. */

@@ -1073,16 +1073,15 @@ lodge_cgroup_delegate (const char *path, uid_t uid, gid_t gid,
   /* What systemd's Delegate= hands over: the directory (so the owner may
    * make sub-cgroups) and the files that move processes and enable
    * controllers below it.  Limits stay root's. */
-  static const char *const files[]
-      = { "cgroup.procs", "cgroup.subtree_control", "cgroup.threads",
-          "tasks", NULL };
+  static const char *const files[] = { "cgroup.procs", "cgroup.subtree_control",
+                                       "cgroup.threads", "tasks", NULL };
   struct lodge_cg_layout l;
   if (lodge_cg_layout_load (&l, err) < 0)
     return -1;
   int ret = 0;
   for (size_t i = 0; i < l.n && ret == 0; i++)
     {
-      cleanup_free char *dir = lodge_cg_dir (&l, (int) i, path);
+      cleanup_free char *dir = lodge_cg_dir (&l, (int)i, path);
       if (!dir_exists (dir))
         continue;
       if (chown (dir, uid, gid) < 0)

@@ -54,7 +54,7 @@ push (char ***v, size_t *len, const char *s)
   char **nv = realloc (*v, (*len + 2) * sizeof **v);
   if (nv == NULL)
     return -1;
-  nv[(*len)++] = (char *) s;
+  nv[(*len)++] = (char *)s;
   nv[*len] = NULL;
   *v = nv;
   return 0;
@@ -108,7 +108,7 @@ on_option (void *p, int id, const char *arg, lodge_error_t *err)
     case X_PRESERVE_FDS:
       if (lodge_parse_ulong (arg, &n) < 0 || n > 65536)
         return lodge_error (err, 0, "invalid --preserve-fds \"%s\"", arg);
-      o->preserve_fds = (unsigned int) n;
+      o->preserve_fds = (unsigned int)n;
       break;
     case X_CGROUP:
       o->cgroup = arg;
@@ -131,14 +131,14 @@ lodge_cmd_exec (struct lodge_context *ctx, int argc, char **argv,
   if (r >= 0)
     r = lodge_expect_args ("exec", argc, argv, r, 1, -1,
                            "[options] CONTAINER_ID [COMMAND [ARG...]]", err)
-            < 0
+                < 0
             ? -1
             : r;
   if (r >= 0)
     {
       o.id = argv[r];
       o.args = argv + r + 1;
-      o.args_len = (size_t) (argc - r - 1);
+      o.args_len = (size_t)(argc - r - 1);
       r = lodge_container_exec (ctx, &o, err);
     }
   free (o.env);

@@ -45,7 +45,8 @@ lodge_check_id (const char *id, lodge_error_t *err)
       char ch = id[i];
       bool alnum = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')
                    || (ch >= '0' && ch <= '9');
-      ok = alnum || (i > 0 && (ch == '_' || ch == '-' || ch == '.' || ch == '+'));
+      ok = alnum
+           || (i > 0 && (ch == '_' || ch == '-' || ch == '.' || ch == '+'));
     }
   if (!ok)
     return lodge_error (err, 0, "invalid container id \"%s\"", id);
@@ -96,10 +97,10 @@ container_load (struct lodge_context *ctx,
   if (cfg->root == NULL)
     return lodge_error (err, 0, "config.json: root: missing required field");
 
-  cleanup_free char *root = cfg->root->path[0] == '/'
-                                ? strdup (cfg->root->path)
-                                : lodge_strdup_printf ("%s/%s", c->bundle,
-                                                       cfg->root->path);
+  cleanup_free char *root
+      = cfg->root->path[0] == '/'
+            ? strdup (cfg->root->path)
+            : lodge_strdup_printf ("%s/%s", c->bundle, cfg->root->path);
   c->rootfs = realpath (root, NULL);
   struct stat st;
   if (c->rootfs == NULL)
@@ -128,8 +129,8 @@ container_load (struct lodge_context *ctx,
         return lodge_error (err, 0,
                             "config.json: linux.intelRdt: resctrl is not "
                             "mounted at /sys/fs/resctrl");
-      return lodge_error (err, 0,
-                          "config.json: linux.intelRdt: not supported by lodge");
+      return lodge_error (
+          err, 0, "config.json: linux.intelRdt: not supported by lodge");
     }
   if (cfg->linux_ && cfg->linux_->seccomp
       && lodge_seccomp_prepare (cfg->linux_->seccomp, &c->seccomp, err) < 0)
@@ -191,12 +192,12 @@ container_load (struct lodge_context *ctx,
   if (delegate)
     {
       const struct oci_linux *l = cfg->linux_;
-      c->delegate_uid = lodge_userns_host_id (l->uid_mappings,
-                                              l->uid_mappings_len, 0);
-      c->delegate_gid = lodge_userns_host_id (l->gid_mappings,
-                                              l->gid_mappings_len, 0);
-      c->delegate_cgroup = c->delegate_uid != (uid_t) -1
-                           && c->delegate_gid != (gid_t) -1;
+      c->delegate_uid
+          = lodge_userns_host_id (l->uid_mappings, l->uid_mappings_len, 0);
+      c->delegate_gid
+          = lodge_userns_host_id (l->gid_mappings, l->gid_mappings_len, 0);
+      c->delegate_cgroup
+          = c->delegate_uid != (uid_t)-1 && c->delegate_gid != (gid_t)-1;
     }
   if (c->rootfs_idmap && !(c->ns.new_flags & CLONE_NEWUSER))
     return lodge_error (err, 0,
@@ -217,8 +218,8 @@ container_load (struct lodge_context *ctx,
       /* An unprivileged user cannot make cgroups on a host that has not
        * delegated a subtree to it: run without one, as runc does, unless
        * the config asks for limits that need it. */
-      const struct oci_resources *r = cfg->linux_ ? cfg->linux_->resources
-                                                  : NULL;
+      const struct oci_resources *r
+          = cfg->linux_ ? cfg->linux_->resources : NULL;
       if (r
           && (r->memory || r->cpu || r->pids || r->block_io
               || r->hugepage_limits_len || r->network || r->unified.len))
@@ -228,9 +229,9 @@ container_load (struct lodge_context *ctx,
                             "delegated cgroup); run as root or drop them");
     }
   else if (strcmp (ctx->cgroup_manager, "disabled") != 0
-      && lodge_cgroup_path_for (cfg, c->id, ctx->systemd_cgroup,
-                                &c->cgroup_path, err)
-             < 0)
+           && lodge_cgroup_path_for (cfg, c->id, ctx->systemd_cgroup,
+                                     &c->cgroup_path, err)
+                  < 0)
     return lodge_error_prefix (err, "config.json");
   c->log_fd = lodge_log_fd ();
 
@@ -242,7 +243,7 @@ container_load (struct lodge_context *ctx,
   if (lfds && lpid && lodge_parse_ulong (lfds, &nfds) == 0 && nfds > 0
       && nfds < 4096 && lodge_parse_long (lpid, &lp) == 0 && lp == getpid ())
     {
-      c->listen_fds = (unsigned int) nfds;
+      c->listen_fds = (unsigned int)nfds;
       struct oci_process *p = cfg->process;
       if (lodge_env_set (&p->env, &p->env_len, "LISTEN_FDS", lfds) < 0
           || lodge_env_set (&p->env, &p->env_len, "LISTEN_PID", "1") < 0)
@@ -300,13 +301,13 @@ write_pid_file (const char *path, pid_t pid, lodge_error_t *err)
     }
   char *slash = strrchr (abs, '/');
   *slash = '\0';
-  cleanup_close int dfd = open (abs[0] ? abs : "/",
-                                O_PATH | O_DIRECTORY | O_CLOEXEC);
+  cleanup_close int dfd
+      = open (abs[0] ? abs : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0)
     return lodge_error (err, errno, "pid file %s", path);
   char buf[24];
   int n = snprintf (buf, sizeof buf, "%d", pid);
-  if (lodge_write_file_atomic (dfd, slash + 1, buf, (size_t) n, err) < 0)
+  if (lodge_write_file_atomic (dfd, slash + 1, buf, (size_t)n, err) < 0)
     return lodge_error_prefix (err, "pid file %s", path);
   return 0;
 }
@@ -339,7 +340,7 @@ ns_pid (pid_t pid)
           {
             last[strcspn (last, "\n")] = '\0';
             if (lodge_parse_long (last + 1, &v) == 0 && v > 0)
-              return (pid_t) v;
+              return (pid_t)v;
           }
       }
   return pid;
@@ -393,9 +394,9 @@ send_idmapped_trees (struct lodge_container *c, int sync, pid_t init,
         rbind |= strcmp (m->options[k], "rbind") == 0;
       cleanup_close int userns = -1;
       if (m->uid_mappings_len && m->gid_mappings_len)
-        userns = lodge_userns_fd_for (m->uid_mappings, m->uid_mappings_len,
-                                      m->gid_mappings, m->gid_mappings_len,
-                                      err);
+        userns
+            = lodge_userns_fd_for (m->uid_mappings, m->uid_mappings_len,
+                                   m->gid_mappings, m->gid_mappings_len, err);
       else
         userns = dup (own);
       if (userns < 0)
@@ -446,8 +447,8 @@ container_create (struct lodge_context *ctx, struct lodge_container *c,
   lodge_debug ("create container %s: bundle %s, rootfs %s, cgroup %s", c->id,
                c->bundle, c->rootfs, c->cgroup_path ? c->cgroup_path : "none");
 
-  cleanup_free char *fifo = lodge_strdup_printf ("%s/%s", dir.path,
-                                                 LODGE_EXEC_FIFO);
+  cleanup_free char *fifo
+      = lodge_strdup_printf ("%s/%s", dir.path, LODGE_EXEC_FIFO);
   /* A first record, before anything else exists: should this command die
    * half way, `delete` finds the cgroup to remove (the pid, 0, reads as
    * stopped). */
@@ -556,7 +557,7 @@ container_create (struct lodge_context *ctx, struct lodge_container *c,
               lodge_error (err, EPROTO, "bad pid from container init");
               goto fail;
             }
-          init = (pid_t) v;
+          init = (pid_t)v;
           lodge_debug ("container %s: init pid %d", c->id, init);
           break;
         }
@@ -683,7 +684,7 @@ fail:
                        "container init ran out of memory and was killed by "
                        "the OOM killer: the memory limit of %lld bytes "
                        "(linux.resources.memory.limit) is too low",
-                       (long long) m->limit);
+                       (long long)m->limit);
         }
       lodge_error_free (&ignored);
     }
@@ -801,15 +802,13 @@ run_poststop (const struct oci_config *cfg, struct oci_state *s)
 }
 
 static void wait_gone (const struct oci_state *s);
-static int signal_init (const struct oci_state *s, int sig,
-                        lodge_error_t *err);
+static int signal_init (const struct oci_state *s, int sig, lodge_error_t *err);
 
 /* Undo create: kill what runs, remove the cgroup (only one lodge made),
  * run the poststop hooks (after the cgroup is gone, as the spec orders),
  * remove the state. */
 static int
-destroy (struct lodge_state_dir *dir, struct oci_state *s,
-         lodge_error_t *err)
+destroy (struct lodge_state_dir *dir, struct oci_state *s, lodge_error_t *err)
 {
   if (strcmp (s->status, "stopped") != 0)
     {
@@ -860,14 +859,15 @@ start_locked (struct lodge_state_dir *dir, struct oci_state *s,
     return lodge_error (err, 0,
                         "cannot start container \"%s\": it is %s, not created",
                         s->id, s->status);
-  cleanup_free char *fifo = lodge_strdup_printf ("%s/%s", dir->path,
-                                                 LODGE_EXEC_FIFO);
+  cleanup_free char *fifo
+      = lodge_strdup_printf ("%s/%s", dir->path, LODGE_EXEC_FIFO);
   cleanup_close int fd = open (fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0)
     {
       if (errno == ENXIO)
-        return lodge_error (err, 0, "cannot start container \"%s\": its init "
-                                    "has exited",
+        return lodge_error (err, 0,
+                            "cannot start container \"%s\": its init "
+                            "has exited",
                             s->id);
       return lodge_error (err, errno, "open %s", fifo);
     }
@@ -965,7 +965,7 @@ signal_init (const struct oci_state *s, int sig, lodge_error_t *err)
 {
   /* A pidfd taken after checking the start time cannot hit a reused
    * pid. */
-  int pidfd = (int) syscall (SYS_pidfd_open, s->pid, 0);
+  int pidfd = (int)syscall (SYS_pidfd_open, s->pid, 0);
   if (pidfd < 0)
     {
       if (errno == ESRCH)
@@ -1005,7 +1005,7 @@ lodge_container_kill (struct lodge_context *ctx, const char *id, int sig,
 static void
 wait_gone (const struct oci_state *s)
 {
-  int pidfd = (int) syscall (SYS_pidfd_open, s->pid, 0);
+  int pidfd = (int)syscall (SYS_pidfd_open, s->pid, 0);
   if (pidfd < 0)
     return;
   struct pollfd p = { .fd = pidfd, .events = POLLIN };

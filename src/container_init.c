@@ -50,7 +50,8 @@ fail (struct lodge_container *c, lodge_error_t *err)
 static int
 set_hostname (const struct oci_config *cfg, bool new_uts, lodge_error_t *err)
 {
-  if ((cfg->hostname && *cfg->hostname) || (cfg->domainname && *cfg->domainname))
+  if ((cfg->hostname && *cfg->hostname)
+      || (cfg->domainname && *cfg->domainname))
     {
       if (!new_uts)
         return lodge_error (err, 0,
@@ -75,7 +76,7 @@ set_sysctls (const struct oci_linux *l, lodge_error_t *err)
         return lodge_error (err, 0, "linux.sysctl: invalid key \"%s\"", key);
       char path[4096];
       int n = snprintf (path, sizeof path, "/proc/sys/%s", key);
-      if (n < 0 || (size_t) n >= sizeof path)
+      if (n < 0 || (size_t)n >= sizeof path)
         return lodge_error (err, ENAMETOOLONG, "linux.sysctl \"%s\"", key);
       for (char *p = path + 10; *p; p++)
         if (*p == '.')
@@ -116,8 +117,9 @@ set_oom_score_adj (const struct oci_process *p, lodge_error_t *err)
     return 0;
   char buf[16];
   int n = snprintf (buf, sizeof buf, "%d", p->oom_score_adj);
-  cleanup_close int fd = open ("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-  if (fd < 0 || write (fd, buf, (size_t) n) < 0)
+  cleanup_close int fd
+      = open ("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+  if (fd < 0 || write (fd, buf, (size_t)n) < 0)
     return lodge_error (err, errno, "set oom_score_adj to %s", buf);
   return 0;
 }
@@ -149,9 +151,9 @@ setup_rootfs (struct lodge_container *c, int *master, int *slave,
 {
   const struct oci_config *cfg = c->config;
   const struct oci_linux *l = cfg->linux_;
-  int rootfd = lodge_rootfs_prepare (c->rootfs,
-                                     l ? l->rootfs_propagation : NULL,
-                                     c->idmap_fds[cfg->mounts_len], err);
+  int rootfd
+      = lodge_rootfs_prepare (c->rootfs, l ? l->rootfs_propagation : NULL,
+                              c->idmap_fds[cfg->mounts_len], err);
   if (rootfd < 0)
     return -1;
   cleanup_close int rfd = rootfd;
@@ -186,8 +188,9 @@ setup_rootfs (struct lodge_container *c, int *master, int *slave,
           || major (nst.st_rdev) != 1 || minor (nst.st_rdev) != 3))
     {
       close (devnull);
-      return lodge_error (err, 0, "/dev/null in the container is not the "
-                                  "null device");
+      return lodge_error (err, 0,
+                          "/dev/null in the container is not the "
+                          "null device");
     }
   c->devnull_fd = devnull;
 
@@ -199,7 +202,8 @@ setup_rootfs (struct lodge_container *c, int *master, int *slave,
     return lodge_error_prefix (err, "process.cwd");
 
   if (cfg->process->terminal
-      && lodge_terminal_create (rfd, cfg->process, true, master, slave, err) < 0)
+      && lodge_terminal_create (rfd, cfg->process, true, master, slave, err)
+             < 0)
     return -1;
   return 0;
 }
@@ -294,7 +298,8 @@ init_stage2 (struct lodge_container *c)
     fail (c, &err);
   if (set_sysctls (cfg->linux_, &err) < 0
       || set_hostname (cfg, (c->ns.new_flags & CLONE_NEWUTS) != 0, &err) < 0
-      || lodge_rootfs_finish (cfg, c->devnull_fd, &err) < 0 || set_personality (cfg->linux_, &err) < 0)
+      || lodge_rootfs_finish (cfg, c->devnull_fd, &err) < 0
+      || set_personality (cfg->linux_, &err) < 0)
     fail (c, &err);
 
   cleanup_free char *exe = NULL;
@@ -373,7 +378,7 @@ lodge_init_stage1 (struct lodge_container *c)
     keep[n++] = c->log_fd;
     for (size_t i = 0; i < c->ns.join_len; i++)
       keep[n++] = c->ns.join[i].fd;
-    lodge_close_fds_except (3 + (int) (c->opts->preserve_fds + c->listen_fds),
+    lodge_close_fds_except (3 + (int)(c->opts->preserve_fds + c->listen_fds),
                             keep, n);
   }
 
@@ -397,8 +402,9 @@ lodge_init_stage1 (struct lodge_container *c)
         fail (c, &err);
       if (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0)
         {
-          lodge_error (&err, errno,
-                       "become root in the user namespace (is uid/gid 0 mapped?)");
+          lodge_error (
+              &err, errno,
+              "become root in the user namespace (is uid/gid 0 mapped?)");
           fail (c, &err);
         }
     }
@@ -421,8 +427,8 @@ lodge_init_stage1 (struct lodge_container *c)
 
   /* The init is the runtime's child (CLONE_PARENT), so `run` can wait for
    * it and the first process of a new pid namespace is the user's. */
-  pid_t pid = (pid_t) syscall (SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL,
-                               NULL, NULL);
+  pid_t pid = (pid_t)syscall (SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL,
+                              NULL, NULL);
   if (pid < 0)
     {
       lodge_error (&err, errno, "clone container init");
@@ -433,7 +439,7 @@ lodge_init_stage1 (struct lodge_container *c)
 
   char buf[24];
   int n = snprintf (buf, sizeof buf, "%d", pid);
-  if (lodge_sync_send (c->sync_fd, SYNC_PID, buf, (size_t) n, &err) < 0)
+  if (lodge_sync_send (c->sync_fd, SYNC_PID, buf, (size_t)n, &err) < 0)
     _exit (1);
   _exit (0);
 }

@@ -26,7 +26,7 @@ static const struct
 {
   const char *target, *link;
 } default_links[] = {
-  { "/proc/self/fd", "/dev/fd" },     { "/proc/self/fd/0", "/dev/stdin" },
+  { "/proc/self/fd", "/dev/fd" },       { "/proc/self/fd/0", "/dev/stdin" },
   { "/proc/self/fd/1", "/dev/stdout" }, { "/proc/self/fd/2", "/dev/stderr" },
   { "pts/ptmx", "/dev/ptmx" },
 };
@@ -37,9 +37,9 @@ split_parent (int rootfd, const char *path, int *dirfd, const char **base,
 {
   const char *slash = strrchr (path, '/');
   char parent[4096];
-  snprintf (parent, sizeof parent, "%.*s", (int) (slash - path), path);
-  *dirfd = lodge_open_in_root (rootfd, parent[0] ? parent : "/", true, false,
-                               err);
+  snprintf (parent, sizeof parent, "%.*s", (int)(slash - path), path);
+  *dirfd
+      = lodge_open_in_root (rootfd, parent[0] ? parent : "/", true, false, err);
   if (*dirfd < 0)
     return -1;
   *base = slash + 1;
@@ -56,8 +56,8 @@ make_node (int rootfd, const char *path, mode_t type, mode_t perm,
   if (split_parent (rootfd, path, &dirfd, &base, err) < 0)
     return -1;
   char p[LODGE_FD_PATH_MAX];
-  cleanup_close int dir = open (lodge_fd_path (dirfd, p),
-                                O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  cleanup_close int dir
+      = open (lodge_fd_path (dirfd, p), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir < 0)
     return lodge_error (err, errno, "open parent of %s", path);
 
@@ -96,7 +96,8 @@ make_node (int rootfd, const char *path, mode_t type, mode_t perm,
   if (f < 0)
     return lodge_error (err, errno, "create %s", path);
   char fp[LODGE_FD_PATH_MAX];
-  cleanup_close int target = lodge_open_in_root (rootfd, path, false, false, err);
+  cleanup_close int target
+      = lodge_open_in_root (rootfd, path, false, false, err);
   close (f);
   if (target < 0)
     return -1;
@@ -106,8 +107,8 @@ make_node (int rootfd, const char *path, mode_t type, mode_t perm,
 }
 
 int
-lodge_devices_setup (int rootfd, const struct oci_config *c,
-                     bool dev_is_fresh, bool in_userns, lodge_error_t *err)
+lodge_devices_setup (int rootfd, const struct oci_config *c, bool dev_is_fresh,
+                     bool in_userns, lodge_error_t *err)
 {
   if (dev_is_fresh)
     {
@@ -132,13 +133,14 @@ lodge_devices_setup (int rootfd, const struct oci_config *c,
             return lodge_error (err, errno, "open /dev");
           if (symlinkat (default_links[i].target, dir, base) < 0
               && errno != EEXIST)
-            return lodge_error (err, errno, "symlink %s", default_links[i].link);
+            return lodge_error (err, errno, "symlink %s",
+                                default_links[i].link);
         }
       struct stat st;
       if (stat ("/proc/kcore", &st) == 0)
         {
-          cleanup_close int dirfd = lodge_open_in_root (rootfd, "/dev", false,
-                                                        false, err);
+          cleanup_close int dirfd
+              = lodge_open_in_root (rootfd, "/dev", false, false, err);
           if (dirfd < 0)
             return -1;
           char p[LODGE_FD_PATH_MAX];
@@ -170,11 +172,10 @@ lodge_devices_setup (int rootfd, const struct oci_config *c,
         return lodge_error (err, 0, "linux.devices[%zu].path: must be absolute",
                             i);
       mode_t perm = d->has_file_mode ? (d->file_mode & 07777) : 0666;
-      if (make_node (rootfd, d->path, type, perm, (unsigned) d->major,
-                     (unsigned) d->minor, d->has_uid || d->has_gid,
-                     d->has_uid ? d->uid : (uid_t) -1,
-                     d->has_gid ? d->gid : (gid_t) -1,
-                     in_userns, err)
+      if (make_node (rootfd, d->path, type, perm, (unsigned)d->major,
+                     (unsigned)d->minor, d->has_uid || d->has_gid,
+                     d->has_uid ? d->uid : (uid_t)-1,
+                     d->has_gid ? d->gid : (gid_t)-1, in_userns, err)
           < 0)
         return lodge_error_prefix (err, "linux.devices[%zu]", i);
     }

@@ -11,7 +11,6 @@
  * standard symlinks, and linux.devices.  Where mknod is not allowed (a
  * user namespace) the host's node is bind-mounted instead. */
 int lodge_devices_setup (int rootfd, const struct oci_config *c,
-                         bool dev_is_fresh, bool in_userns,
-                         lodge_error_t *err);
+                         bool dev_is_fresh, bool in_userns, lodge_error_t *err);
 
 #endif

@@ -44,10 +44,10 @@ static const struct
   const char *name;
   int flag;
 } exec_namespaces[] = {
-  { "user", CLONE_NEWUSER },   { "ipc", CLONE_NEWIPC },
-  { "uts", CLONE_NEWUTS },     { "net", CLONE_NEWNET },
-  { "pid", CLONE_NEWPID },     { "cgroup", CLONE_NEWCGROUP },
-  { "time", CLONE_NEWTIME },   { "mnt", CLONE_NEWNS },
+  { "user", CLONE_NEWUSER }, { "ipc", CLONE_NEWIPC },
+  { "uts", CLONE_NEWUTS },   { "net", CLONE_NEWNET },
+  { "pid", CLONE_NEWPID },   { "cgroup", CLONE_NEWCGROUP },
+  { "time", CLONE_NEWTIME }, { "mnt", CLONE_NEWNS },
 };
 #define N_EXEC_NS (sizeof exec_namespaces / sizeof *exec_namespaces)
 
@@ -81,7 +81,7 @@ parse_id (const char *s, uint32_t *out)
   unsigned long v;
   if (lodge_parse_ulong (s, &v) < 0 || v > UINT32_MAX)
     return -1;
-  *out = (uint32_t) v;
+  *out = (uint32_t)v;
   return 0;
 }
 
@@ -118,7 +118,7 @@ build_process (const struct lodge_exec_options *o, struct oci_config *cfg,
     {
       /* A variable given again replaces the config's. */
       const char *eq = strchr (o->env[i], '=');
-      size_t klen = eq ? (size_t) (eq - o->env[i]) : strlen (o->env[i]);
+      size_t klen = eq ? (size_t)(eq - o->env[i]) : strlen (o->env[i]);
       bool replaced = false;
       for (size_t j = 0; j < p->env_len && !replaced; j++)
         if (strncmp (p->env[j], o->env[i], klen) == 0 && p->env[j][klen] == '=')
@@ -138,9 +138,9 @@ build_process (const struct lodge_exec_options *o, struct oci_config *cfg,
         *colon = '\0';
       if (parse_id (u, &p->user.uid) < 0
           || (colon && parse_id (colon + 1, &p->user.gid) < 0))
-        return lodge_error (err, 0,
-                            "invalid --user \"%s\": expected uid[:gid] (numbers)",
-                            o->user);
+        return lodge_error (
+            err, 0, "invalid --user \"%s\": expected uid[:gid] (numbers)",
+            o->user);
       if (!colon)
         p->user.gid = 0;
     }
@@ -166,12 +166,17 @@ build_process (const struct lodge_exec_options *o, struct oci_config *cfg,
       for (size_t i = 0; i < o->caps_len; i++)
         {
           if (lodge_strv_append (&c->bounding, &c->bounding_len, o->caps[i]) < 0
-              || lodge_strv_append (&c->effective, &c->effective_len, o->caps[i]) < 0
-              || lodge_strv_append (&c->permitted, &c->permitted_len, o->caps[i]) < 0)
+              || lodge_strv_append (&c->effective, &c->effective_len,
+                                    o->caps[i])
+                     < 0
+              || lodge_strv_append (&c->permitted, &c->permitted_len,
+                                    o->caps[i])
+                     < 0)
             return lodge_error (err, ENOMEM, "exec");
           /* Ambient needs inheritable: only where the config has some. */
           if (c->inheritable_len
-              && lodge_strv_append (&c->ambient, &c->ambient_len, o->caps[i]) < 0)
+              && lodge_strv_append (&c->ambient, &c->ambient_len, o->caps[i])
+                     < 0)
             return lodge_error (err, ENOMEM, "exec");
         }
     }
@@ -201,7 +206,8 @@ exec_stage2 (struct exec_ctx *x)
     {
       int master, slave;
       if (lodge_terminal_create (AT_FDCWD, x->proc, false, &master, &slave,
-                                 &err) < 0)
+                                 &err)
+          < 0)
         child_fail (x, &err);
       if (lodge_sync_send (x->sync_fd, SYNC_CONSOLE, NULL, 0, &err) < 0
           || lodge_send_fd (x->sync_fd, master, &err) < 0)
@@ -242,7 +248,7 @@ exec_stage1 (struct exec_ctx *x)
     for (size_t i = 0; i < N_EXEC_NS; i++)
       if (x->ns_fd[i] >= 0)
         keep[n++] = x->ns_fd[i];
-    lodge_close_fds_except (3 + (int) x->preserve_fds, keep, n);
+    lodge_close_fds_except (3 + (int)x->preserve_fds, keep, n);
   }
   if (lodge_sync_expect (x->sync_fd, SYNC_CONTINUE, NULL, &err) < 0)
     _exit (1);
@@ -265,8 +271,8 @@ exec_stage1 (struct exec_ctx *x)
       lodge_error (&err, errno, "chdir to the container's /");
       child_fail (x, &err);
     }
-  pid_t pid = (pid_t) syscall (SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL,
-                               NULL, NULL);
+  pid_t pid = (pid_t)syscall (SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL,
+                              NULL, NULL);
   if (pid < 0)
     {
       lodge_error (&err, errno, "clone");
@@ -276,7 +282,7 @@ exec_stage1 (struct exec_ctx *x)
     exec_stage2 (x);
   char buf[24];
   int n = snprintf (buf, sizeof buf, "%d", pid);
-  lodge_sync_send (x->sync_fd, SYNC_PID, buf, (size_t) n, &err);
+  lodge_sync_send (x->sync_fd, SYNC_PID, buf, (size_t)n, &err);
   _exit (0);
 }
 
@@ -326,7 +332,7 @@ write_pid_file (const char *path, pid_t pid, lodge_error_t *err)
     dfd = open (".", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0)
     return lodge_error (err, errno, "pid file %s", path);
-  if (lodge_write_file_atomic (dfd, name, buf, (size_t) n, err) < 0)
+  if (lodge_write_file_atomic (dfd, name, buf, (size_t)n, err) < 0)
     return lodge_error_prefix (err, "pid file %s", path);
   return 0;
 }
@@ -372,8 +378,9 @@ lodge_container_exec (struct lodge_context *ctx,
     goto out;
   if (x.proc->terminal && o->detach && o->console_socket == NULL)
     {
-      lodge_error (err, 0, "exec --tty --detach needs a --console-socket to "
-                           "receive the terminal");
+      lodge_error (err, 0,
+                   "exec --tty --detach needs a --console-socket to "
+                   "receive the terminal");
       goto out;
     }
   const char *prefix = o->process_path ? o->process_path : "process";
@@ -423,10 +430,10 @@ lodge_container_exec (struct lodge_context *ctx,
   if (s->cgroup_path)
     {
       cleanup_free char *path
-          = o->cgroup ? lodge_strdup_printf (
-                "%s/%s", s->cgroup_path,
-                strchr (o->cgroup, ':') ? strchr (o->cgroup, ':') + 1
-                                        : o->cgroup)
+          = o->cgroup ? lodge_strdup_printf ("%s/%s", s->cgroup_path,
+                                             strchr (o->cgroup, ':')
+                                                 ? strchr (o->cgroup, ':') + 1
+                                                 : o->cgroup)
                       : strdup (s->cgroup_path);
       if (o->cgroup && strstr (o->cgroup, ".."))
         {
@@ -447,7 +454,7 @@ lodge_container_exec (struct lodge_context *ctx,
       lodge_error (err, EPROTO, "bad pid from exec");
       goto out;
     }
-  pid = (pid_t) v;
+  pid = (pid_t)v;
   while (waitpid (stage1, NULL, 0) < 0 && errno == EINTR)
     ;
   stage1 = -1;

@@ -423,8 +423,8 @@ lodge_hooks_run_all (const struct oci_hook_list *list, const char *phase,
           if (idx)
             {
               char *fixed = NULL;
-              if (asprintf (&fixed, "%.*s(index %zu)%s", (int) (idx - msg),
-                            msg, i, idx + 9)
+              if (asprintf (&fixed, "%.*s(index %zu)%s", (int)(idx - msg), msg,
+                            i, idx + 9)
                   < 0)
                 fixed = NULL;
               warn (fixed ? fixed : msg);

@@ -13,8 +13,8 @@
  * hook's stdout and stderr go to lodge's stderr.
  * `phase` is the spec's name of the hook list ("createRuntime"), used in
  * errors: "createRuntime hook /usr/bin/x (index 0): exited with status 3",
- * "... killed by signal 9", "... timed out after 5s", "... exec: No such file or directory".
- * Stops at the first failing hook and returns its error. */
+ * "... killed by signal 9", "... timed out after 5s", "... exec: No such file
+ * or directory". Stops at the first failing hook and returns its error. */
 int lodge_hooks_run (const struct oci_hook_list *list, const char *phase,
                      const char *state_json, size_t state_len,
                      lodge_error_t *err);

@@ -23,13 +23,13 @@ struct lodge_container
   struct lodge_namespaces ns;
   struct lodge_seccomp *seccomp;
   struct lodge_caps caps;
-  int sync_fd;   /* the init's end of the socketpair */
-  int fifo_fd;   /* exec.fifo, opened read-write: start writes a byte */
-  int log_fd;    /* lodge's log file (kept out of the container) */
+  int sync_fd; /* the init's end of the socketpair */
+  int fifo_fd; /* exec.fifo, opened read-write: start writes a byte */
+  int log_fd;  /* lodge's log file (kept out of the container) */
   bool rootfs_idmap;
   unsigned int listen_fds; /* socket activation fds (3..) passed on */
   int devnull_fd;          /* in the init: the host's /dev/null, checked */
-  bool delegate_cgroup; /* chown the cgroup to the container's root */
+  bool delegate_cgroup;    /* chown the cgroup to the container's root */
   uid_t delegate_uid;
   gid_t delegate_gid;
   /* In the init: idmapped trees the runtime sent, by mount index (the

@@ -107,16 +107,68 @@ static const struct
 #define N_OPTIONS (sizeof option_table / sizeof *option_table)
 
 const char *const lodge_mount_option_names[] = {
-  "defaults", "ro", "rw", "suid", "nosuid", "dev", "nodev", "exec", "noexec",
-  "sync", "async", "dirsync", "remount", "mand", "nomand", "atime", "noatime",
-  "diratime", "nodiratime", "relatime", "norelatime", "strictatime",
-  "nostrictatime", "lazytime", "nolazytime", "silent", "loud", "bind",
-  "rbind", "private", "rprivate", "shared", "rshared", "slave", "rslave",
-  "unbindable", "runbindable", "rro", "rrw", "rnosuid", "rsuid", "rnodev",
-  "rdev", "rnoexec", "rexec", "rnodiratime", "rdiratime", "rnoatime",
-  "ratime", "rrelatime", "rnorelatime", "rstrictatime", "rnostrictatime",
-  "rnosymfollow", "rsymfollow", "nosymfollow", "symfollow", "tmpcopyup",
-  "iversion", "noiversion", "idmap", "ridmap",
+  "defaults",
+  "ro",
+  "rw",
+  "suid",
+  "nosuid",
+  "dev",
+  "nodev",
+  "exec",
+  "noexec",
+  "sync",
+  "async",
+  "dirsync",
+  "remount",
+  "mand",
+  "nomand",
+  "atime",
+  "noatime",
+  "diratime",
+  "nodiratime",
+  "relatime",
+  "norelatime",
+  "strictatime",
+  "nostrictatime",
+  "lazytime",
+  "nolazytime",
+  "silent",
+  "loud",
+  "bind",
+  "rbind",
+  "private",
+  "rprivate",
+  "shared",
+  "rshared",
+  "slave",
+  "rslave",
+  "unbindable",
+  "runbindable",
+  "rro",
+  "rrw",
+  "rnosuid",
+  "rsuid",
+  "rnodev",
+  "rdev",
+  "rnoexec",
+  "rexec",
+  "rnodiratime",
+  "rdiratime",
+  "rnoatime",
+  "ratime",
+  "rrelatime",
+  "rnorelatime",
+  "rstrictatime",
+  "rnostrictatime",
+  "rnosymfollow",
+  "rsymfollow",
+  "nosymfollow",
+  "symfollow",
+  "tmpcopyup",
+  "iversion",
+  "noiversion",
+  "idmap",
+  "ridmap",
   NULL,
 };
 
@@ -167,7 +219,7 @@ lodge_mount_parse_options (char *const *opts, size_t n,
            * the kernel wants the whole atime field cleared to set one. */
           if ((v & MOUNT_ATTR__ATIME) || v == MOUNT_ATTR_RELATIME)
             {
-              out->attr_set &= ~(uint64_t) MOUNT_ATTR__ATIME;
+              out->attr_set &= ~(uint64_t)MOUNT_ATTR__ATIME;
               out->attr_set |= v;
               out->attr_clr |= MOUNT_ATTR__ATIME;
             }
@@ -259,8 +311,8 @@ copy_tree (int from, int to, lodge_error_t *err)
         {
           if (mkdirat (to, n, st.st_mode & 07777) < 0 && errno != EEXIST)
             return lodge_error (err, errno, "tmpcopyup: mkdir %s", n);
-          cleanup_close int sf
-              = openat (from, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+          cleanup_close int sf = openat (
+              from, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
           cleanup_close int tf
               = openat (to, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
           if (sf < 0 || tf < 0)
@@ -280,15 +332,17 @@ copy_tree (int from, int to, lodge_error_t *err)
         }
       else if (S_ISREG (st.st_mode))
         {
-          cleanup_close int sf = openat (from, n, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-          cleanup_close int tf = openat (to, n, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-                                         st.st_mode & 07777);
+          cleanup_close int sf
+              = openat (from, n, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+          cleanup_close int tf
+              = openat (to, n, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+                        st.st_mode & 07777);
           if (sf < 0 || tf < 0)
             return lodge_error (err, errno, "tmpcopyup: open %s", n);
           char buf[65536];
           ssize_t r;
           while ((r = read (sf, buf, sizeof buf)) > 0)
-            if (lodge_write_all (tf, buf, (size_t) r) < 0)
+            if (lodge_write_all (tf, buf, (size_t)r) < 0)
               return lodge_error (err, errno, "tmpcopyup: write %s", n);
           if (r < 0)
             return lodge_error (err, errno, "tmpcopyup: read %s", n);
@@ -317,8 +371,8 @@ is_bind (const struct oci_mount *m, const struct lodge_mount_options *o)
 }
 
 static int
-mount_on_fd (const char *source, int fd, const char *type,
-             unsigned long flags, const char *data)
+mount_on_fd (const char *source, int fd, const char *type, unsigned long flags,
+             const char *data)
 {
   char p[LODGE_FD_PATH_MAX];
   lodge_fd_path (fd, p);
@@ -379,9 +433,10 @@ mount_cgroup_v1 (const struct lodge_mount_context *mc, int destfd,
           = lodge_open_in_root (mc->rootfd, sub, false, false, err);
       if (top < 0)
         return -1;
-      if (lodge_remount_fd (top, o->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV
-                                              | MS_NOEXEC),
-                            err) < 0)
+      if (lodge_remount_fd (
+              top, o->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC),
+              err)
+          < 0)
         return lodge_error_prefix (err, "%s", sub);
     }
   /* The tmpfs itself stays writable, as runc leaves it; what is bound
@@ -410,8 +465,7 @@ mount_cgroup (const struct lodge_mount_context *mc, int destfd,
 
   /* cgroup2: the container's own subtree. */
   cleanup_free char *src = lodge_strdup_printf (
-      "/sys/fs/cgroup%s%s",
-      host_is_cgroup2_only () ? "" : "/unified",
+      "/sys/fs/cgroup%s%s", host_is_cgroup2_only () ? "" : "/unified",
       mc->cgroup_path ? mc->cgroup_path : "");
   if (mount_on_fd (src, destfd, NULL, MS_BIND | MS_REC, NULL) < 0)
     return lodge_error (err, errno, "bind %s on %s", src, m->destination);
@@ -419,9 +473,8 @@ mount_cgroup (const struct lodge_mount_context *mc, int destfd,
       = lodge_open_in_root (mc->rootfd, m->destination, false, false, err);
   if (top < 0)
     return -1;
-  return lodge_remount_fd (top, o->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV
-                                             | MS_NOEXEC),
-                           err);
+  return lodge_remount_fd (
+      top, o->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC), err);
 }
 
 static int
@@ -443,7 +496,7 @@ static int
 remount_dest (const struct lodge_mount_context *mc, const char *dest,
               unsigned long flags, size_t index, lodge_error_t *err)
 {
-  if (!(flags & ~(unsigned long) MS_REC))
+  if (!(flags & ~(unsigned long)MS_REC))
     return 0;
   cleanup_close int top
       = lodge_open_in_root (mc->rootfd, dest, false, false, err);
@@ -507,7 +560,7 @@ lodge_mount_one (const struct lodge_mount_context *mc,
                        O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     }
 
-  unsigned long flags = o.flags & ~(unsigned long) MS_REMOUNT;
+  unsigned long flags = o.flags & ~(unsigned long)MS_REMOUNT;
   if (tree >= 0)
     {
       if (lodge_idmapped_attach (tree, destfd, dest, err) < 0)
@@ -527,7 +580,8 @@ lodge_mount_one (const struct lodge_mount_context *mc,
       if (remount_dest (mc, dest, flags, index, err) < 0)
         goto out;
     }
-  else if (type && (strcmp (type, "cgroup") == 0 || strcmp (type, "cgroup2") == 0))
+  else if (type
+           && (strcmp (type, "cgroup") == 0 || strcmp (type, "cgroup2") == 0))
     {
       if (mount_cgroup (mc, destfd, m, &o, err) < 0)
         goto out;
@@ -549,8 +603,8 @@ lodge_mount_one (const struct lodge_mount_context *mc,
            * devpts' gid to one it does not map.  Fall back as runc does. */
           if (strcmp (type, "sysfs") == 0 || strcmp (type, "mqueue") == 0)
             {
-              const char *host = strcmp (type, "sysfs") == 0 ? "/sys"
-                                                             : "/dev/mqueue";
+              const char *host
+                  = strcmp (type, "sysfs") == 0 ? "/sys" : "/dev/mqueue";
               r = mount_on_fd (host, destfd, NULL, MS_BIND | MS_REC, NULL);
               e = errno;
               if (r == 0 && remount_dest (mc, dest, flags, index, err) < 0)
@@ -580,7 +634,8 @@ lodge_mount_one (const struct lodge_mount_context *mc,
 
   if (o.tmpcopyup && copyfrom >= 0)
     {
-      cleanup_close int top = lodge_open_in_root (mc->rootfd, dest, false, false, err);
+      cleanup_close int top
+          = lodge_open_in_root (mc->rootfd, dest, false, false, err);
       if (top < 0)
         goto out;
       char p[LODGE_FD_PATH_MAX];
@@ -600,7 +655,8 @@ lodge_mount_one (const struct lodge_mount_context *mc,
 
   if (o.propagation_len || o.attr_set || o.attr_clr)
     {
-      cleanup_close int top = lodge_open_in_root (mc->rootfd, dest, false, false, err);
+      cleanup_close int top
+          = lodge_open_in_root (mc->rootfd, dest, false, false, err);
       if (top < 0)
         goto out;
       char p[LODGE_FD_PATH_MAX];
@@ -613,10 +669,10 @@ lodge_mount_one (const struct lodge_mount_context *mc,
           }
       if (o.attr_set || o.attr_clr)
         {
-          struct mount_attr attr = { .attr_set = o.attr_set,
-                                     .attr_clr = o.attr_clr };
-          if (syscall (SYS_mount_setattr, top, "",
-                       AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr)
+          struct mount_attr attr
+              = { .attr_set = o.attr_set, .attr_clr = o.attr_clr };
+          if (syscall (SYS_mount_setattr, top, "", AT_EMPTY_PATH | AT_RECURSIVE,
+                       &attr, sizeof attr)
               < 0)
             {
               lodge_error (err, errno, "set recursive attributes of %s", dest);

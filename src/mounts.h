@@ -13,7 +13,7 @@ extern const char *const lodge_mount_option_names[];
 
 struct lodge_mount_options
 {
-  unsigned long flags;       /* MS_* to set */
+  unsigned long flags;          /* MS_* to set */
   unsigned long propagation[4]; /* MS_SHARED... applied after, in order */
   size_t propagation_len;
   bool bind;
@@ -33,12 +33,12 @@ void lodge_mount_options_free (struct lodge_mount_options *o);
 /* What the mounts need to know about the container. */
 struct lodge_mount_context
 {
-  int rootfd;            /* O_PATH fd of the rootfs (itself a mount) */
-  const char *rootfs;    /* its absolute path, for messages */
-  const char *bundle;    /* relative sources are relative to it */
+  int rootfd;         /* O_PATH fd of the rootfs (itself a mount) */
+  const char *rootfs; /* its absolute path, for messages */
+  const char *bundle; /* relative sources are relative to it */
   const char *cgroup_path;
-  bool in_userns;        /* fall back as runc does where a mount needs
-                            privilege a user namespace lacks */
+  bool in_userns; /* fall back as runc does where a mount needs
+                     privilege a user namespace lacks */
   bool new_netns;
   bool new_ipcns;
   const int *idmap_fds; /* by mount index: an idmapped tree, or -1 */

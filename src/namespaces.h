@@ -43,8 +43,7 @@ int lodge_ns_write_id_maps (pid_t pid, const struct oci_linux *l,
                             lodge_error_t *err);
 
 /* In the child after unshare(CLONE_NEWTIME), before any fork. */
-int lodge_ns_write_time_offsets (const struct oci_linux *l,
-                                 lodge_error_t *err);
+int lodge_ns_write_time_offsets (const struct oci_linux *l, lodge_error_t *err);
 
 /* In the child after unshare(CLONE_NEWNET): set lo up (127.0.0.1/8 and
  * ::1 come with it), as runc and crun do for a new network namespace, so

@@ -61,14 +61,16 @@ lodge_process_validate (const struct oci_process *p, const char *prefix,
   for (size_t i = 0; i < p->rlimits_len; i++)
     {
       if (lodge_rlimit_resource (p->rlimits[i].type) < 0)
-        return lodge_error (err, 0, "%s.rlimits[%zu].type: unknown rlimit \"%s\"",
+        return lodge_error (err, 0,
+                            "%s.rlimits[%zu].type: unknown rlimit \"%s\"",
                             prefix, i, p->rlimits[i].type);
       if (p->rlimits[i].soft > p->rlimits[i].hard)
-        return lodge_error (err, 0,
-                            "%s.rlimits[%zu]: soft limit %llu is above the hard "
-                            "limit %llu",
-                            prefix, i, (unsigned long long) p->rlimits[i].soft,
-                            (unsigned long long) p->rlimits[i].hard);
+        return lodge_error (
+            err, 0,
+            "%s.rlimits[%zu]: soft limit %llu is above the hard "
+            "limit %llu",
+            prefix, i, (unsigned long long)p->rlimits[i].soft,
+            (unsigned long long)p->rlimits[i].hard);
       for (size_t j = 0; j < i; j++)
         if (strcmp (p->rlimits[j].type, p->rlimits[i].type) == 0)
           return lodge_error (err, 0, "%s.rlimits[%zu]: duplicate type \"%s\"",
@@ -82,13 +84,12 @@ lodge_process_set_rlimits (const struct oci_process *p, lodge_error_t *err)
 {
   for (size_t i = 0; i < p->rlimits_len; i++)
     {
-      struct rlimit rl = { .rlim_cur = p->rlimits[i].soft,
-                           .rlim_max = p->rlimits[i].hard };
+      struct rlimit rl
+          = { .rlim_cur = p->rlimits[i].soft, .rlim_max = p->rlimits[i].hard };
       if (setrlimit (lodge_rlimit_resource (p->rlimits[i].type), &rl) < 0)
         return lodge_error (err, errno, "set %s to %llu/%llu",
-                            p->rlimits[i].type,
-                            (unsigned long long) rl.rlim_cur,
-                            (unsigned long long) rl.rlim_max);
+                            p->rlimits[i].type, (unsigned long long)rl.rlim_cur,
+                            (unsigned long long)rl.rlim_max);
     }
   return 0;
 }
@@ -236,8 +237,8 @@ lodge_process_env (const struct oci_process *p)
 }
 
 int
-lodge_process_exec (const struct oci_process *proc, const char *exe,
-                    int cwd_fd, struct lodge_seccomp *seccomp,
+lodge_process_exec (const struct oci_process *proc, const char *exe, int cwd_fd,
+                    struct lodge_seccomp *seccomp,
                     const struct lodge_caps *caps, unsigned int pass_fds,
                     lodge_error_t *err)
 {
@@ -258,7 +259,7 @@ lodge_process_exec (const struct oci_process *proc, const char *exe,
     return -1;
   if (fchdir (cwd_fd) < 0)
     return lodge_error (err, errno, "chdir to %s", proc->cwd);
-  umask (proc->user.has_umask ? (mode_t) proc->user.umask : 022);
+  umask (proc->user.has_umask ? (mode_t)proc->user.umask : 022);
 
   char **env = lodge_process_env (proc);
   if (env == NULL)
@@ -288,9 +289,9 @@ lodge_process_exec (const struct oci_process *proc, const char *exe,
   syscall (SYS_close_range, 3 + pass_fds, ~0U, CLOSE_RANGE_CLOEXEC);
   for (unsigned int fd = 3; fd < 3 + pass_fds; fd++)
     {
-      int fl = fcntl ((int) fd, F_GETFD);
+      int fl = fcntl ((int)fd, F_GETFD);
       if (fl >= 0 && (fl & FD_CLOEXEC))
-        fcntl ((int) fd, F_SETFD, fl & ~FD_CLOEXEC);
+        fcntl ((int)fd, F_SETFD, fl & ~FD_CLOEXEC);
     }
   if (seccomp && proc->no_new_privileges
       && lodge_seccomp_apply (seccomp, err) < 0)
@@ -318,7 +319,7 @@ lodge_process_wait (pid_t init, int master, lodge_error_t *err)
   sigset_t old;
   sigprocmask (SIG_BLOCK, &mask, &old);
   cleanup_close int sfd = signalfd (-1, &mask, SFD_CLOEXEC);
-  cleanup_close int pidfd = (int) syscall (SYS_pidfd_open, init, 0);
+  cleanup_close int pidfd = (int)syscall (SYS_pidfd_open, init, 0);
   int status = 0;
   for (;;)
     {
@@ -337,8 +338,9 @@ lodge_process_wait (pid_t init, int master, lodge_error_t *err)
       if (p[1].revents & POLLIN)
         {
           struct signalfd_siginfo si;
-          if (read (sfd, &si, sizeof si) == sizeof si && si.ssi_signo != SIGCHLD)
-            kill (init, (int) si.ssi_signo);
+          if (read (sfd, &si, sizeof si) == sizeof si
+              && si.ssi_signo != SIGCHLD)
+            kill (init, (int)si.ssi_signo);
         }
     }
   sigprocmask (SIG_SETMASK, &old, NULL);
@@ -348,4 +350,3 @@ lodge_process_wait (pid_t init, int master, lodge_error_t *err)
     return 128 + WTERMSIG (status);
   return 1;
 }
-

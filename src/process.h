@@ -14,8 +14,7 @@
 int lodge_rlimit_resource (const char *name);
 int lodge_process_validate (const struct oci_process *p, const char *prefix,
                             lodge_error_t *err);
-int lodge_process_set_rlimits (const struct oci_process *p,
-                               lodge_error_t *err);
+int lodge_process_set_rlimits (const struct oci_process *p, lodge_error_t *err);
 /* setgroups (unless the user namespace forbids it), setresgid,
  * setresuid. */
 int lodge_process_set_user (const struct oci_process *p, lodge_error_t *err);
@@ -34,8 +33,8 @@ char **lodge_process_env (const struct oci_process *p);
  * only on failure. */
 int lodge_process_exec (const struct oci_process *proc, const char *exe,
                         int cwd_fd, struct lodge_seccomp *seccomp,
-                        const struct lodge_caps *caps,
-                        unsigned int pass_fds, lodge_error_t *err);
+                        const struct lodge_caps *caps, unsigned int pass_fds,
+                        lodge_error_t *err);
 
 /* In the runtime, for a foreground `run` or `exec`: relay the terminal
  * (master >= 0, closed here), pass on the signals the caller gets, and

@@ -24,10 +24,10 @@ lodge_rootfs_propagation_flag (const char *name, unsigned long *out,
     const char *name;
     unsigned long flag;
   } t[] = {
-    { "shared", MS_SHARED },          { "rshared", MS_SHARED | MS_REC },
-    { "slave", MS_SLAVE },            { "rslave", MS_SLAVE | MS_REC },
-    { "private", MS_PRIVATE },        { "rprivate", MS_PRIVATE | MS_REC },
-    { "unbindable", MS_UNBINDABLE },  { "runbindable", MS_UNBINDABLE | MS_REC },
+    { "shared", MS_SHARED },         { "rshared", MS_SHARED | MS_REC },
+    { "slave", MS_SLAVE },           { "rslave", MS_SLAVE | MS_REC },
+    { "private", MS_PRIVATE },       { "rprivate", MS_PRIVATE | MS_REC },
+    { "unbindable", MS_UNBINDABLE }, { "runbindable", MS_UNBINDABLE | MS_REC },
   };
   for (size_t i = 0; i < sizeof t / sizeof *t; i++)
     if (strcmp (name, t[i].name) == 0)
@@ -80,7 +80,8 @@ lodge_rootfs_prepare (const char *rootfs, const char *propagation,
                       int idmapped_tree, lodge_error_t *err)
 {
   unsigned long flag = MS_SLAVE | MS_REC;
-  if (propagation && lodge_rootfs_propagation_flag (propagation, &flag, err) < 0)
+  if (propagation
+      && lodge_rootfs_propagation_flag (propagation, &flag, err) < 0)
     return -1;
   /* Whatever is mounted in the container must never propagate back to the
    * host: the tree starts as a slave (or private); a shared rootfs is made
@@ -193,7 +194,8 @@ readonly_path (const char *path, lodge_error_t *err)
              MS_BIND | MS_REC, NULL)
       < 0)
     return lodge_error (err, errno, "bind %s onto itself", path);
-  cleanup_close int top = lodge_open_in_root (AT_FDCWD, path, false, false, err);
+  cleanup_close int top
+      = lodge_open_in_root (AT_FDCWD, path, false, false, err);
   if (top < 0)
     return -1;
   if (lodge_remount_fd (top, MS_RDONLY, err) < 0)

@@ -365,8 +365,7 @@ add_syscall (scmp_filter_ctx ctx, const struct oci_seccomp_syscall *sc,
   if (r < 0)
     return r;
   if (sc->names_len == 0)
-    return lodge_error (err, 0, "linux.seccomp.syscalls[%zu].names: empty",
-                        si);
+    return lodge_error (err, 0, "linux.seccomp.syscalls[%zu].names: empty", si);
 
   if (sc->args_len > 0)
     {

@@ -82,8 +82,8 @@ lodge_sync_recv_eof (int fd, enum lodge_sync_type *type, char **data,
 }
 
 int
-lodge_sync_recv (int fd, enum lodge_sync_type *type, char **data,
-                 size_t *len, lodge_error_t *err)
+lodge_sync_recv (int fd, enum lodge_sync_type *type, char **data, size_t *len,
+                 lodge_error_t *err)
 {
   int r = lodge_sync_recv_eof (fd, type, data, len, err);
   if (r == 1)

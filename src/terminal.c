@@ -32,8 +32,8 @@ lodge_terminal_create (int rootfd, const struct oci_process *p,
   if (ptmx_path < 0)
     return lodge_error_prefix (err, "allocate a terminal");
   char pp[LODGE_FD_PATH_MAX];
-  cleanup_close int m = open (lodge_fd_path (ptmx_path, pp),
-                              O_RDWR | O_NOCTTY | O_CLOEXEC);
+  cleanup_close int m
+      = open (lodge_fd_path (ptmx_path, pp), O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (m < 0)
     return lodge_error (err, errno, "open /dev/pts/ptmx");
   int unlock = 0;
@@ -47,23 +47,23 @@ lodge_terminal_create (int rootfd, const struct oci_process *p,
 
   if (p->has_console_size)
     {
-      struct winsize ws = { .ws_row = (unsigned short) p->console_height,
-                            .ws_col = (unsigned short) p->console_width };
+      struct winsize ws = { .ws_row = (unsigned short)p->console_height,
+                            .ws_col = (unsigned short)p->console_width };
       if (ioctl (s, TIOCSWINSZ, &ws) < 0)
         return lodge_error (err, errno, "set terminal size");
     }
 
   if (bind_console)
     {
-    cleanup_close int console
-        = lodge_open_in_root (rootfd, "/dev/console", true, true, err);
-    if (console < 0)
-      return lodge_error_prefix (err, "create /dev/console");
-    char sp[LODGE_FD_PATH_MAX], cp[LODGE_FD_PATH_MAX];
-    if (mount (lodge_fd_path (s, sp), lodge_fd_path (console, cp), NULL, MS_BIND,
-               NULL)
-        < 0)
-      return lodge_error (err, errno, "bind pty on /dev/console");
+      cleanup_close int console
+          = lodge_open_in_root (rootfd, "/dev/console", true, true, err);
+      if (console < 0)
+        return lodge_error_prefix (err, "create /dev/console");
+      char sp[LODGE_FD_PATH_MAX], cp[LODGE_FD_PATH_MAX];
+      if (mount (lodge_fd_path (s, sp), lodge_fd_path (console, cp), NULL,
+                 MS_BIND, NULL)
+          < 0)
+        return lodge_error (err, errno, "bind pty on /dev/console");
     }
   *master = move_fd (m);
   *slave = move_fd (s);
@@ -95,7 +95,7 @@ lodge_terminal_send (const char *socket_path, int master, lodge_error_t *err)
   cleanup_close int s = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (s < 0)
     return lodge_error (err, errno, "create socket");
-  if (connect (s, (struct sockaddr *) &addr, sizeof addr) < 0)
+  if (connect (s, (struct sockaddr *)&addr, sizeof addr) < 0)
     return lodge_error (err, errno, "connect to console socket %s",
                         socket_path);
   if (lodge_send_fd (s, master, err) < 0)
@@ -150,7 +150,7 @@ lodge_terminal_relay (int master, lodge_error_t *err)
           ssize_t n = read (master, buf, sizeof buf);
           if (n <= 0)
             break; /* EIO: every slave fd is closed, the container is done */
-          if (lodge_write_all (STDOUT_FILENO, buf, (size_t) n) < 0)
+          if (lodge_write_all (STDOUT_FILENO, buf, (size_t)n) < 0)
             break;
         }
       if (fds[1].revents & (POLLIN | POLLHUP))
@@ -159,7 +159,7 @@ lodge_terminal_relay (int master, lodge_error_t *err)
           if (n <= 0)
             fds[1].fd = -1; /* caller's input is done; keep output going */
           else
-            lodge_write_all (master, buf, (size_t) n);
+            lodge_write_all (master, buf, (size_t)n);
         }
       if (fds[2].revents & POLLIN)
         {

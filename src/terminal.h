@@ -8,8 +8,9 @@
 #include "lodge/oci_spec.h"
 
 /* In the init, before pivot: open a pty on the container's devpts and (for
- * the init, not for exec) bind its slave over /dev/console.  *master goes to the runtime; *slave
- * becomes the process's controlling terminal (lodge_terminal_attach). */
+ * the init, not for exec) bind its slave over /dev/console.  *master goes to
+ * the runtime; *slave becomes the process's controlling terminal
+ * (lodge_terminal_attach). */
 int lodge_terminal_create (int rootfd, const struct oci_process *p,
                            bool bind_console, int *master, int *slave,
                            lodge_error_t *err);

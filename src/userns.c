@@ -44,13 +44,13 @@ lodge_userns_check_mappings (const struct oci_id_mapping *m, size_t n,
             return lodge_error (err, 0,
                                 "%s[%zu]: container ids %llu-%llu overlap "
                                 "%s[%zu]",
-                                field, i, (unsigned long long) c,
-                                (unsigned long long) (c + s - 1), field, j);
+                                field, i, (unsigned long long)c,
+                                (unsigned long long)(c + s - 1), field, j);
           if (h < h2 + s2 && h2 < h + s)
             return lodge_error (err, 0,
                                 "%s[%zu]: host ids %llu-%llu overlap %s[%zu]",
-                                field, i, (unsigned long long) h,
-                                (unsigned long long) (h + s - 1), field, j);
+                                field, i, (unsigned long long)h,
+                                (unsigned long long)(h + s - 1), field, j);
         }
     }
   return 0;
@@ -61,8 +61,8 @@ lodge_userns_host_id (const struct oci_id_mapping *m, size_t n, uint32_t id)
 {
   for (size_t i = 0; i < n; i++)
     if (id >= m[i].container_id && id - m[i].container_id < m[i].size)
-      return (uid_t) (m[i].host_id + (id - m[i].container_id));
-  return (uid_t) -1;
+      return (uid_t)(m[i].host_id + (id - m[i].container_id));
+  return (uid_t)-1;
 }
 
 static int
@@ -76,8 +76,8 @@ write_map (pid_t pid, const char *file, const struct oci_id_mapping *m,
     return lodge_error (err, errno, "write %s", path);
   size_t len = 0;
   for (size_t i = 0; i < n; i++)
-    len += (size_t) sprintf (buf + len, "%u %u %u\n", m[i].container_id,
-                             m[i].host_id, m[i].size);
+    len += (size_t)sprintf (buf + len, "%u %u %u\n", m[i].container_id,
+                            m[i].host_id, m[i].size);
   cleanup_close int fd = open (path, O_WRONLY | O_CLOEXEC);
   if (fd < 0)
     return lodge_error (err, errno, "open %s", path);
@@ -94,8 +94,8 @@ lodge_userns_fd_for (const struct oci_id_mapping *uids, size_t nuids,
   int p[2];
   if (pipe2 (p, O_CLOEXEC) < 0)
     return lodge_error (err, errno, "pipe");
-  pid_t pid = (pid_t) syscall (SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL,
-                               NULL, NULL);
+  pid_t pid = (pid_t)syscall (SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL,
+                              NULL, NULL);
   if (pid < 0)
     {
       close (p[0]);
@@ -132,14 +132,14 @@ int
 lodge_idmapped_tree (const char *source, bool clone_recursive, bool recursive,
                      int userns_fd, lodge_error_t *err)
 {
-  int tree = (int) syscall (SYS_open_tree, AT_FDCWD, source,
-                            OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC
-                                | (clone_recursive ? AT_RECURSIVE : 0));
+  int tree = (int)syscall (SYS_open_tree, AT_FDCWD, source,
+                           OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC
+                               | (clone_recursive ? AT_RECURSIVE : 0));
   if (tree < 0)
     return lodge_error (err, errno, "clone the mount tree of %s", source);
   struct mount_attr attr = {
     .attr_set = MOUNT_ATTR_IDMAP,
-    .userns_fd = (uint64_t) userns_fd,
+    .userns_fd = (uint64_t)userns_fd,
   };
   if (syscall (SYS_mount_setattr, tree, "",
                AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr,
@@ -164,11 +164,11 @@ lodge_idmapped_attach (int tree_fd, int target_fd, const char *target,
 {
   int r;
   if (target_fd >= 0)
-    r = (int) syscall (SYS_move_mount, tree_fd, "", target_fd, "",
-                       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+    r = (int)syscall (SYS_move_mount, tree_fd, "", target_fd, "",
+                      MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
   else
-    r = (int) syscall (SYS_move_mount, tree_fd, "", AT_FDCWD, target,
-                       MOVE_MOUNT_F_EMPTY_PATH);
+    r = (int)syscall (SYS_move_mount, tree_fd, "", AT_FDCWD, target,
+                      MOVE_MOUNT_F_EMPTY_PATH);
   if (r < 0)
     return lodge_error (err, errno, "attach idmapped mount on %s",
                         target ? target : "its destination");

@@ -263,17 +263,16 @@ open_in_root_depth (int rootfd, const char *path, bool create,
       memcpy (prefix + prefix_len, comp, clen + 1);
       prefix_len += clen;
 
-      int cfd = openat2_in_root (rootfd, prefix,
-                                 O_PATH | (last ? 0 : O_DIRECTORY));
+      int cfd
+          = openat2_in_root (rootfd, prefix, O_PATH | (last ? 0 : O_DIRECTORY));
       if (cfd < 0 && errno == ENOENT)
         {
           int made;
           if (last && leaf_is_file)
             {
-              made = openat (dirfd, comp,
-                             O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW
-                                 | O_CLOEXEC,
-                             0644);
+              made = openat (
+                  dirfd, comp,
+                  O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
               if (made >= 0)
                 close (made);
             }
@@ -435,7 +434,7 @@ lodge_close_fds_from (int first)
 static int
 cmp_int (const void *a, const void *b)
 {
-  int x = *(const int *) a, y = *(const int *) b;
+  int x = *(const int *)a, y = *(const int *)b;
   return (x > y) - (x < y);
 }
 
@@ -452,11 +451,11 @@ lodge_close_fds_except (int first, const int *keep, size_t n)
   for (size_t i = 0; i < m; i++)
     {
       if (sorted[i] > from)
-        syscall (SYS_close_range, (unsigned) from, (unsigned) sorted[i] - 1, 0);
+        syscall (SYS_close_range, (unsigned)from, (unsigned)sorted[i] - 1, 0);
       if (sorted[i] + 1 > from)
         from = sorted[i] + 1;
     }
-  syscall (SYS_close_range, (unsigned) from, ~0U, 0);
+  syscall (SYS_close_range, (unsigned)from, ~0U, 0);
 }
 
 int

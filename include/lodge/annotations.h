@@ -13,6 +13,7 @@
 /* "true": hand the container's cgroup to its root user (needs a new user
  * namespace); implied by a new user namespace together with a new cgroup
  * namespace. */
-#define LODGE_ANNOTATION_CGROUP_DELEGATE LODGE_ANNOTATION_PREFIX "cgroup.delegate"
+#define LODGE_ANNOTATION_CGROUP_DELEGATE                                       \
+  LODGE_ANNOTATION_PREFIX "cgroup.delegate"
 
 #endif

@@ -11,7 +11,7 @@
 static inline void
 lodge_freep (void *p)
 {
-  free (*(void **) p);
+  free (*(void **)p);
 }
 
 static inline void
@@ -63,18 +63,18 @@ lodge_strv_freep (char ***v)
 #define cleanup_strv __attribute__ ((cleanup (lodge_strv_freep)))
 
 /* Hand ownership on: returns the value and leaves the source empty. */
-#define move_ptr(p)                                                          \
-  ({                                                                         \
-    __typeof__ (p) moved_ = (p);                                             \
-    (p) = NULL;                                                              \
-    moved_;                                                                  \
+#define move_ptr(p)                                                            \
+  ({                                                                           \
+    __typeof__ (p) moved_ = (p);                                               \
+    (p) = NULL;                                                                \
+    moved_;                                                                    \
   })
 
-#define move_fd(fd)                                                          \
-  ({                                                                         \
-    int moved_ = (fd);                                                       \
-    (fd) = -1;                                                               \
-    moved_;                                                                  \
+#define move_fd(fd)                                                            \
+  ({                                                                           \
+    int moved_ = (fd);                                                         \
+    (fd) = -1;                                                                 \
+    moved_;                                                                    \
   })
 
 #endif

@@ -443,8 +443,8 @@ struct oci_config
 };
 
 /* Parse and validate config.json.  Errors read like
- *   "config.json: process.rlimits[1].soft: expected an unsigned integer, got \"abc\"". 
- * `name` is the prefix used in messages ("config.json"). */
+ *   "config.json: process.rlimits[1].soft: expected an unsigned integer, got
+ * \"abc\"". `name` is the prefix used in messages ("config.json"). */
 int oci_config_parse_file (const char *path, const char *name,
                            struct oci_config **out, lodge_error_t *err);
 int oci_config_parse_data (const char *data, size_t len, const char *name,
@@ -482,7 +482,7 @@ struct oci_state
   char *owner;             /* "" or user name, for `list` */
   char *cgroup_path;       /* where the container's cgroup lives */
   bool systemd_cgroup;
-  char *config_path;       /* absolute path of the config.json used */
+  char *config_path; /* absolute path of the config.json used */
 };
 
 /* The state JSON that hooks receive on stdin and `state` prints

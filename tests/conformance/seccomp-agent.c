@@ -14,11 +14,11 @@
                            closed the connection
 
    A connection still open 5 seconds after its last message is recorded
-   without "eof 1".  Received descriptors (the seccomp notify fd) are closed at once, so the
-   container's notified system calls fail with ENOSYS instead of waiting.
-   After the first connection, it waits one more second for others, then
-   writes OUTDIR/connections (their number) and exits.  It gives up after 30
-   seconds in all.  The socket appears under its final name only once it is
+   without "eof 1".  Received descriptors (the seccomp notify fd) are closed at
+   once, so the container's notified system calls fail with ENOSYS instead of
+   waiting. After the first connection, it waits one more second for others,
+   then writes OUTDIR/connections (their number) and exits.  It gives up after
+   30 seconds in all.  The socket appears under its final name only once it is
    listening.
 
    Exit status: 0 on success, 1 on any error (one line on stderr).  */
@@ -99,15 +99,16 @@ serve (int conn, const char *dir, int n)
             break; /* Not closed within the receive timeout.  */
           die (errno, "recvmsg");
         }
-      for (cmsg = CMSG_FIRSTHDR (&msg); cmsg != NULL; cmsg = CMSG_NXTHDR (&msg, cmsg))
+      for (cmsg = CMSG_FIRSTHDR (&msg); cmsg != NULL;
+           cmsg = CMSG_NXTHDR (&msg, cmsg))
         if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS)
           {
             size_t i, count = (cmsg->cmsg_len - CMSG_LEN (0)) / sizeof (int);
-            int *fdv = (int *) CMSG_DATA (cmsg);
+            int *fdv = (int *)CMSG_DATA (cmsg);
 
             for (i = 0; i < count; i++)
               close (fdv[i]);
-            fds += (int) count;
+            fds += (int)count;
           }
       if (got == 0 && fds == 0)
         {
@@ -119,12 +120,12 @@ serve (int conn, const char *dir, int n)
       else
         fds_later += fds;
       messages++;
-      fwrite (buf, 1, (size_t) got, data);
+      fwrite (buf, 1, (size_t)got, data);
     }
   fclose (data);
   report = open_out (dir, n, "report");
-  fprintf (report, "messages %d\nfds_first %d\nfds_later %d\neof %d\n", messages, fds_first,
-           fds_later, eof);
+  fprintf (report, "messages %d\nfds_first %d\nfds_later %d\neof %d\n",
+           messages, fds_first, fds_later, eof);
   fclose (report);
 }
 
@@ -142,7 +143,7 @@ main (int argc, char **argv)
     die (0, "usage: seccomp-agent SOCKET OUTDIR");
   sock = argv[1];
   dir = argv[2];
-  if (snprintf (tmp, sizeof tmp, "%s.tmp", sock) >= (int) sizeof tmp)
+  if (snprintf (tmp, sizeof tmp, "%s.tmp", sock) >= (int)sizeof tmp)
     die (0, "socket path too long: %s", sock);
   alarm (30);
 
@@ -151,7 +152,7 @@ main (int argc, char **argv)
     die (errno, "socket");
   unlink (tmp);
   strcpy (addr.sun_path, tmp);
-  if (bind (lfd, (struct sockaddr *) &addr, sizeof addr) < 0)
+  if (bind (lfd, (struct sockaddr *)&addr, sizeof addr) < 0)
     die (errno, "bind %s", tmp);
   if (listen (lfd, 8) < 0)
     die (errno, "listen");

@@ -245,9 +245,8 @@ test_caps_parse (void)
                   bad[i].name, bad[i].set);
         lodge_caps_unknown = NULL;
         r = lodge_caps_from_spec (&spec, &c, &err);
-        check (r == 0 && c.bounding == 0 && c.effective == 0
-                   && c.permitted == 0 && c.inheritable == 0 && c.ambient == 0
-                   && lodge_caps_unknown
+        check (r == 0 && c.bounding == 0 && c.effective == 0 && c.permitted == 0
+                   && c.inheritable == 0 && c.ambient == 0 && lodge_caps_unknown
                    && strcmp (lodge_caps_unknown, bad[i].name) == 0,
                name);
         lodge_error_free (&err);
