@@ -286,32 +286,6 @@ state_release (struct oci_state *s, bool borrowed_annotations)
   oci_state_free (s);
 }
 
-static int
-write_pid_file (const char *path, pid_t pid, lodge_error_t *err)
-{
-  /* Written whole or not at all: clients read it the moment create
-   * returns. */
-  cleanup_free char *abs = path[0] == '/' ? strdup (path) : NULL;
-  if (abs == NULL)
-    {
-      char cwd[PATH_MAX];
-      if (getcwd (cwd, sizeof cwd) == NULL)
-        return lodge_error (err, errno, "getcwd");
-      abs = lodge_strdup_printf ("%s/%s", cwd, path);
-    }
-  char *slash = strrchr (abs, '/');
-  *slash = '\0';
-  cleanup_close int dfd
-      = open (abs[0] ? abs : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0)
-    return lodge_error (err, errno, "pid file %s", path);
-  char buf[24];
-  int n = snprintf (buf, sizeof buf, "%d", pid);
-  if (lodge_write_file_atomic (dfd, slash + 1, buf, (size_t)n, err) < 0)
-    return lodge_error_prefix (err, "pid file %s", path);
-  return 0;
-}
-
 static void
 kill_and_reap (pid_t pid)
 {
@@ -657,7 +631,8 @@ container_create (struct lodge_context *ctx, struct lodge_container *c,
   state->pid_start_time = lodge_pid_start_time (init);
   if (lodge_state_write (&dir, state, err) < 0)
     goto fail;
-  if (c->opts->pid_file && write_pid_file (c->opts->pid_file, init, err) < 0)
+  if (c->opts->pid_file
+      && lodge_write_pid_file (c->opts->pid_file, init, err) < 0)
     goto fail;
   *init_pid = init;
   lodge_debug ("container %s: created", c->id);

@@ -313,30 +313,6 @@ open_namespaces (pid_t pid, int fds[N_EXEC_NS], lodge_error_t *err)
   return 0;
 }
 
-static int
-write_pid_file (const char *path, pid_t pid, lodge_error_t *err)
-{
-  char buf[24];
-  int n = snprintf (buf, sizeof buf, "%d", pid);
-  cleanup_free char *dir = strdup (path);
-  char *slash = strrchr (dir, '/');
-  const char *name = path;
-  cleanup_close int dfd = -1;
-  if (slash)
-    {
-      *slash = '\0';
-      name = slash + 1;
-      dfd = open (dir[0] ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-    }
-  else
-    dfd = open (".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0)
-    return lodge_error (err, errno, "pid file %s", path);
-  if (lodge_write_file_atomic (dfd, name, buf, (size_t)n, err) < 0)
-    return lodge_error_prefix (err, "pid file %s", path);
-  return 0;
-}
-
 int
 lodge_container_exec (struct lodge_context *ctx,
                       const struct lodge_exec_options *o, lodge_error_t *err)
@@ -488,7 +464,7 @@ lodge_container_exec (struct lodge_context *ctx,
       else
         master = fd;
     }
-  if (o->pid_file && write_pid_file (o->pid_file, pid, err) < 0)
+  if (o->pid_file && lodge_write_pid_file (o->pid_file, pid, err) < 0)
     goto out;
   if (o->detach)
     {

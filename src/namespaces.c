@@ -128,9 +128,9 @@ lodge_ns_join_others (struct lodge_namespaces *ns, lodge_error_t *err)
   return join (ns, false, err);
 }
 
-static int
-write_map (pid_t pid, const char *file, const struct oci_id_mapping *m,
-           size_t n, lodge_error_t *err)
+int
+lodge_ns_write_map (pid_t pid, const char *file, const struct oci_id_mapping *m,
+                    size_t n, lodge_error_t *err)
 {
   char path[64];
   snprintf (path, sizeof path, "/proc/%d/%s", pid, file);
@@ -158,7 +158,9 @@ lodge_ns_write_id_maps (pid_t pid, const struct oci_linux *l,
     return lodge_error (err, 0,
                         "linux.uidMappings and linux.gidMappings are required "
                         "with a new user namespace");
-  if (write_map (pid, "uid_map", l->uid_mappings, l->uid_mappings_len, err) < 0)
+  if (lodge_ns_write_map (pid, "uid_map", l->uid_mappings, l->uid_mappings_len,
+                          err)
+      < 0)
     return -1;
   if (geteuid () != 0)
     {
@@ -170,7 +172,8 @@ lodge_ns_write_id_maps (pid_t pid, const struct oci_linux *l,
       if (fd < 0 || write (fd, "deny", 4) < 0)
         return lodge_error (err, errno, "write deny to %s", path);
     }
-  return write_map (pid, "gid_map", l->gid_mappings, l->gid_mappings_len, err);
+  return lodge_ns_write_map (pid, "gid_map", l->gid_mappings,
+                             l->gid_mappings_len, err);
 }
 
 int

@@ -38,6 +38,11 @@ void lodge_ns_close (struct lodge_namespaces *ns);
 int lodge_ns_join_user (struct lodge_namespaces *ns, lodge_error_t *err);
 int lodge_ns_join_others (struct lodge_namespaces *ns, lodge_error_t *err);
 
+/* Write one map file ("uid_map" or "gid_map") of `pid`. */
+int lodge_ns_write_map (pid_t pid, const char *file,
+                        const struct oci_id_mapping *m, size_t n,
+                        lodge_error_t *err);
+
 /* From the runtime: write uid_map/gid_map of `pid`'s user namespace. */
 int lodge_ns_write_id_maps (pid_t pid, const struct oci_linux *l,
                             lodge_error_t *err);

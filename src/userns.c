@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "namespaces.h"
 #include "userns.h"
 #include "utils.h"
 
@@ -65,27 +66,6 @@ lodge_userns_host_id (const struct oci_id_mapping *m, size_t n, uint32_t id)
   return (uid_t)-1;
 }
 
-static int
-write_map (pid_t pid, const char *file, const struct oci_id_mapping *m,
-           size_t n, lodge_error_t *err)
-{
-  char path[64];
-  snprintf (path, sizeof path, "/proc/%d/%s", pid, file);
-  cleanup_free char *buf = malloc (n * 40 + 1);
-  if (buf == NULL)
-    return lodge_error (err, errno, "write %s", path);
-  size_t len = 0;
-  for (size_t i = 0; i < n; i++)
-    len += (size_t)sprintf (buf + len, "%u %u %u\n", m[i].container_id,
-                            m[i].host_id, m[i].size);
-  cleanup_close int fd = open (path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0)
-    return lodge_error (err, errno, "open %s", path);
-  if (write (fd, buf, len) < 0)
-    return lodge_error (err, errno, "write %s", path);
-  return 0;
-}
-
 int
 lodge_userns_fd_for (const struct oci_id_mapping *uids, size_t nuids,
                      const struct oci_id_mapping *gids, size_t ngids,
@@ -113,8 +93,8 @@ lodge_userns_fd_for (const struct oci_id_mapping *uids, size_t nuids,
     }
   close (p[0]);
   int fd = -1;
-  if (write_map (pid, "uid_map", uids, nuids, err) == 0
-      && write_map (pid, "gid_map", gids, ngids, err) == 0)
+  if (lodge_ns_write_map (pid, "uid_map", uids, nuids, err) == 0
+      && lodge_ns_write_map (pid, "gid_map", gids, ngids, err) == 0)
     {
       char path[64];
       snprintf (path, sizeof path, "/proc/%d/ns/user", pid);

@@ -546,3 +546,29 @@ lodge_env_set (char ***env, size_t *len, const char *name, const char *value)
       }
   return lodge_strv_append (env, len, entry);
 }
+
+int
+lodge_write_pid_file (const char *path, pid_t pid, lodge_error_t *err)
+{
+  /* Written whole or not at all: clients read it the moment create
+   * returns. */
+  cleanup_free char *abs = path[0] == '/' ? strdup (path) : NULL;
+  if (abs == NULL)
+    {
+      char cwd[PATH_MAX];
+      if (getcwd (cwd, sizeof cwd) == NULL)
+        return lodge_error (err, errno, "getcwd");
+      abs = lodge_strdup_printf ("%s/%s", cwd, path);
+    }
+  char *slash = strrchr (abs, '/');
+  *slash = '\0';
+  cleanup_close int dfd
+      = open (abs[0] ? abs : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0)
+    return lodge_error (err, errno, "pid file %s", path);
+  char buf[24];
+  int n = snprintf (buf, sizeof buf, "%d", pid);
+  if (lodge_write_file_atomic (dfd, slash + 1, buf, (size_t)n, err) < 0)
+    return lodge_error_prefix (err, "pid file %s", path);
+  return 0;
+}

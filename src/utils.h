@@ -26,6 +26,10 @@ int lodge_write_file_atomic (int dirfd, const char *name, const void *data,
 
 int lodge_write_all (int fd, const void *data, size_t len);
 
+/* The pid file of --pid-file (relative to the current directory),
+ * written whole or not at all: clients read it the moment we return. */
+int lodge_write_pid_file (const char *path, pid_t pid, lodge_error_t *err);
+
 /* mkdir -p, mode for the created components. */
 int lodge_mkdir_p (const char *path, mode_t mode, lodge_error_t *err);
 
